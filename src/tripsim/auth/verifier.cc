@@ -1,0 +1,102 @@
+#include "tripsim/auth/verifier.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "tripsim/base/crypto.h"
+
+namespace tripsim::auth {
+namespace {
+
+Status Unauthenticated(std::string message) {
+  return {ErrorCode::kUnauthenticated, std::move(message)};
+}
+
+std::optional<int64_t> ParseMillis(std::string_view s) {
+  if (s.empty() || s.size() > 16) return std::nullopt;
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || v < 0) return std::nullopt;
+  return v;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+}  // namespace
+
+std::string StringToSign(std::string_view timestamp, std::string_view method,
+                         std::string_view target, std::string_view content_sha256) {
+  std::string s;
+  s.reserve(timestamp.size() + method.size() + target.size() + content_sha256.size());
+  s.append(timestamp).append(method).append(target).append(content_sha256);
+  return s;
+}
+
+std::string Sign(std::string_view secret, std::string_view timestamp, std::string_view method,
+                 std::string_view target, std::string_view content_sha256) {
+  return crypto::HmacSha256Hex(secret, StringToSign(timestamp, method, target, content_sha256));
+}
+
+Verification Verify(const SignedRequest& request, const KeyStore& keys, const Clock& clock,
+                    const VerifyOptions& options) {
+  if (!request.api_key || request.api_key->empty()) {
+    return {Unauthenticated("Missing x-api-key header"), std::nullopt};
+  }
+  Result<std::optional<Credentials>> found = keys.Find(*request.api_key);
+  if (!found.ok()) return {found.status(), std::nullopt};
+  if (!found->has_value()) return {Unauthenticated("Unknown API key"), std::nullopt};
+  const Credentials& creds = **found;
+  Verification v{Status::Ok(), creds.partner_id};
+
+  if (!request.timestamp || request.timestamp->empty()) {
+    v.status = Unauthenticated("Missing x-timestamp header");
+    return v;
+  }
+  if (!request.signature || request.signature->empty()) {
+    v.status = Unauthenticated("Missing x-signature header");
+    return v;
+  }
+  std::optional<int64_t> ts = ParseMillis(*request.timestamp);
+  if (!ts) {
+    v.status = Unauthenticated("Malformed x-timestamp: expected Unix time in milliseconds");
+    return v;
+  }
+  int64_t skew = clock.NowMillis() - *ts;
+  if (skew > options.window_millis || -skew > options.window_millis) {
+    v.status = Unauthenticated("Request timestamp expired: it must be within " +
+                               std::to_string(options.window_millis / 1000) +
+                               " seconds of the server time");
+    return v;
+  }
+  std::string_view body_hash;
+  std::string expected_body_hash;
+  if (creds.require_body_hash) {
+    if (!request.content_sha256 || request.content_sha256->empty()) {
+      v.status = Unauthenticated("Missing x-content-sha256 header (required for this partner)");
+      return v;
+    }
+    expected_body_hash = crypto::Sha256Hex(request.body);
+    if (!crypto::ConstantTimeEquals(Lower(*request.content_sha256), expected_body_hash)) {
+      v.status = Unauthenticated("x-content-sha256 does not match the request body");
+      return v;
+    }
+    body_hash = *request.content_sha256;
+  }
+  std::string expected =
+      Sign(creds.secret, *request.timestamp, request.method, request.target, body_hash);
+  if (!crypto::ConstantTimeEquals(Lower(*request.signature), expected)) {
+    v.status = Unauthenticated("Invalid signature");
+    return v;
+  }
+  if (!creds.enabled) {
+    v.status = {ErrorCode::kPermissionDenied, "Partner account is disabled"};
+  }
+  return v;
+}
+
+}  // namespace tripsim::auth

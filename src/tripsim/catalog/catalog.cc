@@ -1,0 +1,256 @@
+#include "tripsim/catalog/catalog.h"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <charconv>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace tripsim::embedded {
+extern const std::string_view kSampleCatalogJson;
+}
+
+namespace tripsim::catalog {
+namespace json = boost::json;
+using domain::Package;
+
+namespace {
+
+// The raw text fields of one package, whatever the file format.
+struct RawRow {
+  std::string id, name, provider, region, data, type, cost, price, validity;
+  std::vector<std::string> countries;
+  bool countries_ok = true;
+};
+
+bool ValidId(std::string_view id) {
+  if (id.empty() || id.size() > 100) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.';
+  });
+}
+
+// Validates one row; appends problems named `where`.field to `issues`.
+std::optional<Package> BuildPackage(const RawRow& r, const std::string& where,
+                                    const domain::Geography& geo, std::vector<FieldIssue>& issues) {
+  size_t before = issues.size();
+  auto bad = [&](const char* field, std::string issue) {
+    issues.push_back({where + field, std::move(issue), {}});
+  };
+  Package p;
+  if (!ValidId(r.id)) bad("id", "must be 1-100 letters, digits, '-', '_' or '.'");
+  p.id = r.id;
+  if (r.name.empty() || r.name.size() > 200) bad("name", "must be 1-200 characters");
+  p.name = r.name;
+  if (r.provider.empty() || !ValidId(r.provider)) bad("provider", "must be a provider name");
+  p.provider = r.provider;
+  std::set<std::string> countries;
+  for (const auto& c : r.countries) {
+    const domain::Country* country = geo.FindCountry(c);
+    if (country == nullptr) {
+      bad("countries", "unknown country code '" + c + "'");
+    } else {
+      countries.insert(country->alpha2);
+    }
+  }
+  if (!r.countries_ok || (countries.empty() && r.countries.empty())) {
+    bad("countries", "must list at least one ISO 3166-1 country code");
+  }
+  p.countries.assign(countries.begin(), countries.end());
+  if (!r.region.empty()) {
+    if (!geo.IsRegion(r.region)) bad("region", "unknown region code '" + r.region + "'");
+    p.region = geo.Canonical(r.region).value_or(r.region);
+  }
+  std::optional<int64_t> data = domain::ParseDataSize(r.data, true);
+  if (!data) bad("data", "must be <n>MB, <n>GB or unlimited");
+  p.data_mb = data.value_or(0);
+  int validity = 0;
+  auto [end, ec] = std::from_chars(r.validity.data(), r.validity.data() + r.validity.size(), validity);
+  if (ec != std::errc() || end != r.validity.data() + r.validity.size() || validity < 1 ||
+      validity > 3650) {
+    bad("validity_days", "must be an integer from 1 to 3650");
+  }
+  p.validity_days = validity;
+  std::optional<domain::PackageType> type = domain::ParsePackageType(r.type);
+  if (!type) bad("type", "must be data-limited, unlimited or starter");
+  p.type = type.value_or(domain::PackageType::kDataLimited);
+  std::optional<domain::Money> cost = domain::ParseMoney(r.cost);
+  if (!cost) bad("cost", "must be an amount such as 4.50 EUR");
+  std::optional<domain::Money> price = domain::ParseMoney(r.price);
+  if (!price) bad("price", "must be an amount such as 9.90 EUR");
+  p.cost = cost.value_or(domain::Money{});
+  p.price = price.value_or(domain::Money{});
+  if (issues.size() != before) return std::nullopt;
+  return p;
+}
+
+std::string StringField(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr || v->is_null()) return "";
+  if (v->is_string()) return std::string(v->get_string());
+  if (v->is_int64()) return std::to_string(v->get_int64());
+  return "\x01";  // a non-string value: fails every field check
+}
+
+Result<std::vector<RawRow>> ReadJson(std::string_view text) {
+  boost::system::error_code ec;
+  json::value doc = json::parse(text, ec);
+  if (ec) return InvalidArgument("catalog is not valid JSON: " + ec.message());
+  const json::value* list = doc.is_object() ? doc.get_object().if_contains("packages") : nullptr;
+  if (list == nullptr || !list->is_array()) {
+    return InvalidArgument("catalog must be an object with a \"packages\" array");
+  }
+  std::vector<RawRow> rows;
+  for (const json::value& v : list->get_array()) {
+    RawRow r;
+    if (!v.is_object()) {
+      r.countries_ok = false;
+      rows.push_back(r);
+      continue;
+    }
+    const json::object& o = v.get_object();
+    r.id = StringField(o, "id");
+    r.name = StringField(o, "name");
+    r.provider = StringField(o, "provider");
+    r.region = StringField(o, "region");
+    r.data = StringField(o, "data");
+    r.type = StringField(o, "type");
+    r.cost = StringField(o, "cost");
+    r.price = StringField(o, "price");
+    r.validity = StringField(o, "validity_days");
+    const json::value* c = o.if_contains("countries");
+    if (c == nullptr || !c->is_array()) {
+      r.countries_ok = false;
+    } else {
+      for (const auto& code : c->get_array()) {
+        if (code.is_string()) {
+          r.countries.emplace_back(code.get_string());
+        } else {
+          r.countries_ok = false;
+        }
+      }
+    }
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+// Splits one CSV line (RFC 4180 quoting, no embedded newlines).
+std::vector<std::string> SplitCsv(std::string_view line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        out.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        out.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      out.emplace_back();
+    } else if (c != '\r') {
+      out.back() += c;
+    }
+  }
+  return out;
+}
+
+Result<std::vector<RawRow>> ReadCsv(std::string_view text) {
+  std::istringstream in{std::string(text)};
+  std::string line;
+  if (!std::getline(in, line)) return InvalidArgument("catalog CSV is empty");
+  std::vector<std::string> header = SplitCsv(line);
+  std::map<std::string, size_t> col;
+  for (size_t i = 0; i < header.size(); ++i) col[header[i]] = i;
+  for (const char* required : {"id", "name", "provider", "countries", "region", "data",
+                               "validity_days", "type", "cost", "price"}) {
+    if (!col.contains(required)) {
+      return InvalidArgument(std::string("catalog CSV header lacks the column ") + required);
+    }
+  }
+  std::vector<RawRow> rows;
+  while (std::getline(in, line)) {
+    if (line.empty() || line == "\r") continue;
+    std::vector<std::string> f = SplitCsv(line);
+    f.resize(header.size());
+    RawRow r{f[col["id"]],   f[col["name"]], f[col["provider"]], f[col["region"]],
+             f[col["data"]], f[col["type"]], f[col["cost"]],     f[col["price"]],
+             f[col["validity_days"]]};
+    std::istringstream cs(f[col["countries"]]);
+    for (std::string c; cs >> c;) r.countries.push_back(c);
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+}  // namespace
+
+Result<std::vector<Package>> ParseCatalogFile(std::string_view text, Format format,
+                                              const domain::Geography& geo) {
+  Result<std::vector<RawRow>> rows = format == Format::kJson ? ReadJson(text) : ReadCsv(text);
+  if (!rows.ok()) return rows.status();
+  std::vector<Package> out;
+  std::vector<FieldIssue> issues;
+  std::set<std::string> ids;
+  for (size_t i = 0; i < rows->size(); ++i) {
+    std::string where = format == Format::kJson ? "packages[" + std::to_string(i) + "]."
+                                                : "row " + std::to_string(i + 2) + " ";
+    std::optional<Package> p = BuildPackage((*rows)[i], where, geo, issues);
+    if (p && !ids.insert(p->id).second) {
+      issues.push_back({where + "id", "duplicate id '" + p->id + "'", {}});
+    } else if (p) {
+      out.push_back(std::move(*p));
+    }
+  }
+  if (!issues.empty()) {
+    std::string first = issues.front().field + ": " + issues.front().issue;
+    return InvalidArgument("catalog rejected, nothing imported (first problem: " + first + ")",
+                           std::move(issues));
+  }
+  return out;
+}
+
+std::string_view SampleCatalogJson() { return embedded::kSampleCatalogJson; }
+
+Catalog::Catalog(std::vector<Package> packages) : packages_(std::move(packages)) {
+  for (size_t i = 0; i < packages_.size(); ++i) {
+    by_id_[packages_[i].id] = i;
+    if (packages_[i].retired) continue;
+    for (const auto& c : packages_[i].countries) by_country_[c].push_back(i);
+  }
+}
+
+const Package* Catalog::Find(std::string_view id) const {
+  auto it = by_id_.find(std::string(id));
+  return it == by_id_.end() ? nullptr : &packages_[it->second];
+}
+
+std::vector<const Package*> Catalog::Covering(const std::vector<std::string>& countries) const {
+  std::vector<const Package*> out;
+  if (countries.empty()) return out;
+  // Start from the country with the fewest packages, then check the others.
+  const std::vector<size_t>* smallest = nullptr;
+  for (const auto& c : countries) {
+    auto it = by_country_.find(c);
+    if (it == by_country_.end()) return out;
+    if (smallest == nullptr || it->second.size() < smallest->size()) smallest = &it->second;
+  }
+  for (size_t i : *smallest) {
+    const Package& p = packages_[i];
+    bool all = std::all_of(countries.begin(), countries.end(), [&](const std::string& c) {
+      return std::binary_search(p.countries.begin(), p.countries.end(), c);
+    });
+    if (all) out.push_back(&p);
+  }
+  return out;
+}
+
+}  // namespace tripsim::catalog

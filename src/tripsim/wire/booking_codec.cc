@@ -1,0 +1,480 @@
+#include "tripsim/wire/booking_codec.h"
+
+#include <algorithm>
+#include <boost/json.hpp>
+
+#include "tripsim/base/crypto.h"
+#include "tripsim/wire/validate.h"
+
+namespace tripsim::wire {
+namespace json = boost::json;
+using domain::BookingRequest;
+using domain::PackageSpec;
+
+namespace {
+
+constexpr std::array<std::string_view, 6> kTitles = {"mr.", "ms.", "mrs.", "miss", "dr.", "prof."};
+constexpr std::array<std::string_view, 4> kChannels = {"EMAIL", "SMS", "WHATSAPP",
+                                                       "PUSH_NOTIFICATION"};
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+// Collects every problem of a request, so that all of them are reported at once.
+class Checker {
+ public:
+  void Add(std::string field, std::string issue) {
+    issues_.push_back({std::move(field), std::move(issue), {}});
+  }
+  bool ok() const { return issues_.empty(); }
+  std::vector<FieldIssue> Take() { return std::move(issues_); }
+
+  // The value of `key`, or nullptr when absent or null.
+  static const json::value* Get(const json::object& o, std::string_view key) {
+    const json::value* v = o.if_contains(key);
+    return v == nullptr || v->is_null() ? nullptr : v;
+  }
+
+  // An optional string of 1..max_len code points without control characters.
+  std::optional<std::string> Text(const json::object& o, std::string_view key,
+                                  const std::string& path, size_t min_len, size_t max_len) {
+    const json::value* v = Get(o, key);
+    if (v == nullptr) return std::nullopt;
+    if (!v->is_string()) {
+      Add(path, "must be a string");
+      return std::nullopt;
+    }
+    std::string_view s = v->get_string();
+    size_t n = internal::CodePoints(s);
+    if (n < min_len || n > max_len) {
+      Add(path, "must be " + std::to_string(min_len) + " to " + std::to_string(max_len) +
+                    " characters long");
+      return std::nullopt;
+    }
+    if (internal::HasControl(s)) {
+      Add(path, "must not contain control characters");
+      return std::nullopt;
+    }
+    return std::string(s);
+  }
+
+  std::optional<int64_t> Integer(const json::object& o, std::string_view key,
+                                 const std::string& path, int64_t min, int64_t max) {
+    const json::value* v = Get(o, key);
+    if (v == nullptr) return std::nullopt;
+    std::optional<int64_t> n;
+    if (v->is_int64()) n = v->get_int64();
+    if (v->is_uint64() && v->get_uint64() <= static_cast<uint64_t>(max)) {
+      n = static_cast<int64_t>(v->get_uint64());
+    }
+    if (v->is_double() && v->get_double() == static_cast<double>(static_cast<int64_t>(
+                                                 std::clamp(v->get_double(), -1e15, 1e15)))) {
+      n = static_cast<int64_t>(v->get_double());
+    }
+    if (!n || *n < min || *n > max) {
+      Add(path, "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
+      return std::nullopt;
+    }
+    return n;
+  }
+
+ private:
+  std::vector<FieldIssue> issues_;
+};
+
+void ParseDestination(const json::value& v, const std::string& path, const ParseOptions& options,
+                      PackageSpec& spec, Checker& check) {
+  auto one = [&](const json::value& item, const std::string& item_path) {
+    if (!item.is_string()) {
+      check.Add(item_path, "must be a string");
+      return;
+    }
+    std::optional<std::string> canonical = options.geography->Canonical(item.get_string());
+    if (!canonical) {
+      check.Add(item_path, "must be an ISO 3166-1 alpha-2 or alpha-3 country code or a region code");
+      return;
+    }
+    if (std::find(spec.destinations.begin(), spec.destinations.end(), *canonical) ==
+        spec.destinations.end()) {
+      spec.destinations.push_back(*canonical);
+    }
+  };
+  if (v.is_array()) {
+    const json::array& a = v.get_array();
+    spec.destination_is_array = true;
+    if (a.empty() || a.size() > static_cast<size_t>(kMaxDestinationsPerSpec)) {
+      check.Add(path, "must be a code or an array of 1 to " +
+                          std::to_string(kMaxDestinationsPerSpec) + " codes");
+      return;
+    }
+    for (size_t i = 0; i < a.size(); ++i) one(a[i], path);
+  } else {
+    one(v, path);
+  }
+}
+
+PackageSpec ParseSpec(const json::value& v, const std::string& path, const ParseOptions& options,
+                      Checker& check) {
+  PackageSpec spec;
+  if (!v.is_object()) {
+    check.Add(path, "must be an object");
+    return spec;
+  }
+  const json::object& o = v.get_object();
+  spec.package_id = check.Text(o, "package_id", path + ".package_id", 1, 100);
+  if (const json::value* d = Checker::Get(o, "destination")) {
+    ParseDestination(*d, path + ".destination", options, spec, check);
+  }
+  if (const json::value* s = Checker::Get(o, "size")) {
+    if (!s->is_string() || !internal::IsValidSizeText(s->get_string())) {
+      check.Add(path + ".size", "must be a size such as 500MB, 1GB or 1.5GB");
+    } else {
+      spec.size_mb = domain::ParseDataSize(s->get_string());
+      if (!spec.size_mb) check.Add(path + ".size", "is too large");
+    }
+  }
+  if (const json::value* t = Checker::Get(o, "package_type")) {
+    if (t->is_string()) spec.package_type = domain::ParsePackageType(t->get_string());
+    if (!spec.package_type) {
+      check.Add(path + ".package_type", "must be one of data-limited, unlimited, starter");
+    }
+  }
+  if (auto days = check.Integer(o, "package_duration", path + ".package_duration", 1, 3650)) {
+    spec.package_duration = static_cast<int>(*days);
+  }
+  return spec;
+}
+
+void ParseCommunication(const json::object& root, const ParseOptions& options, BookingRequest& r,
+                        Checker& check) {
+  const json::value* v = Checker::Get(root, "communication_options");
+  if (v == nullptr) {
+    check.Add("communication_options", "is required");
+    return;
+  }
+  if (!v->is_object()) {
+    check.Add("communication_options", "must be an object");
+    return;
+  }
+  const json::object& o = v->get_object();
+  const json::value* send = Checker::Get(o, "should_send_message");
+  if (send == nullptr || !send->is_bool()) {
+    check.Add("communication_options.should_send_message", "is required and must be true or false");
+  } else {
+    r.should_send_message = send->get_bool();
+  }
+  const json::value* channels = Checker::Get(o, "channels");
+  if (channels == nullptr) {
+    if (r.should_send_message) r.channels = {"EMAIL"};
+    return;
+  }
+  if (!channels->is_array()) {
+    check.Add("communication_options.channels", "must be an array of channel names");
+    return;
+  }
+  for (const json::value& c : channels->get_array()) {
+    std::string path = "communication_options.channels";
+    if (!c.is_string()) {
+      check.Add(path, "must contain channel names (strings)");
+      continue;
+    }
+    std::string_view name = c.get_string();
+    if (std::find(kChannels.begin(), kChannels.end(), name) == kChannels.end()) {
+      bool upper_known = std::any_of(kChannels.begin(), kChannels.end(), [&](std::string_view k) {
+        return Lower(k) == Lower(name);
+      });
+      check.Add(path, upper_known ? "channel names are upper case: " + Lower(name) + " is not valid"
+                                  : "unknown channel; use EMAIL, SMS, WHATSAPP or PUSH_NOTIFICATION");
+      continue;
+    }
+    if (std::find(options.enabled_channels.begin(), options.enabled_channels.end(), name) ==
+        options.enabled_channels.end()) {
+      check.Add(path, "channel not enabled: " + std::string(name));
+      continue;
+    }
+    if (std::find(r.channels.begin(), r.channels.end(), name) == r.channels.end()) {
+      r.channels.emplace_back(name);
+    }
+  }
+}
+
+void ParseDates(const json::object& o, const ParseOptions& options, BookingRequest& r,
+                Checker& check) {
+  std::optional<Date> departure;
+  const json::value* d = Checker::Get(o, "departure_date");
+  if (d == nullptr) {
+    check.Add("departure_date", "is required");
+  } else if (!d->is_string() || !(departure = ParseIsoDate(d->get_string()))) {
+    check.Add("departure_date", "must be an ISO 8601 date (2026-07-15) or date-time with offset");
+  } else if (departure->days < options.today.days - 1) {
+    check.Add("departure_date", "must not be more than one day in the past");
+  } else {
+    r.departure_date = std::string(d->get_string());
+  }
+  if (const json::value* ret = Checker::Get(o, "return_date")) {
+    std::optional<Date> back;
+    if (!ret->is_string() || !(back = ParseIsoDate(ret->get_string()))) {
+      check.Add("return_date", "must be an ISO 8601 date (2026-07-22) or date-time with offset");
+    } else if (departure && *back < *departure) {
+      check.Add("return_date", "must not be before departure_date");
+    } else {
+      r.return_date = std::string(ret->get_string());
+    }
+  }
+}
+
+void ParseTraveller(const json::object& o, BookingRequest& r, Checker& check) {
+  r.booking_id = check.Text(o, "booking_id", "booking_id", 3, 100);
+  if (const json::value* e = Checker::Get(o, "email")) {
+    if (!e->is_string() || !internal::IsValidEmail(e->get_string())) {
+      check.Add("email", "must be a valid email address");
+    } else {
+      r.email = std::string(e->get_string());
+    }
+  }
+  if (Checker::Get(o, "booking_id") == nullptr && Checker::Get(o, "email") == nullptr) {
+    check.Add("booking_id", "at least one of booking_id and email is required");
+  }
+  r.first_name = check.Text(o, "first_name", "first_name", 1, 100);
+  r.last_name = check.Text(o, "last_name", "last_name", 1, 100);
+  r.full_name = check.Text(o, "full_name", "full_name", 1, 200);
+  if (const json::value* t = Checker::Get(o, "title")) {
+    std::string lower = t->is_string() ? Lower(t->get_string()) : "";
+    if (std::find(kTitles.begin(), kTitles.end(), lower) == kTitles.end()) {
+      check.Add("title", "must be one of mr., ms., mrs., miss, dr., prof.");
+    } else {
+      r.title = lower;
+    }
+  }
+  if (const json::value* p = Checker::Get(o, "phone")) {
+    if (!p->is_string() || !internal::IsValidPhone(p->get_string())) {
+      check.Add("phone", "must be in international format: + then 2 to 17 digits");
+    } else {
+      r.phone = std::string(p->get_string());
+    }
+  }
+  if (auto pax = check.Integer(o, "pax", "pax", 1, kMaxPax)) r.pax = static_cast<int>(*pax);
+  if (const json::value* f = Checker::Get(o, "flight_number")) {
+    if (!f->is_string() || !internal::IsValidFlightNumber(f->get_string())) {
+      check.Add("flight_number", "must be 1 to 10 letters and digits");
+    } else {
+      r.flight_number = std::string(f->get_string());
+    }
+  }
+  if (const json::value* g = Checker::Get(o, "gender")) {
+    if (!g->is_string() || (g->get_string() != "M" && g->get_string() != "F" &&
+                            g->get_string() != "O")) {
+      check.Add("gender", "must be M, F or O");
+    } else {
+      r.gender = std::string(g->get_string());
+    }
+  }
+  if (const json::value* l = Checker::Get(o, "locale")) {
+    if (!l->is_string() || !internal::IsKnownLocale(l->get_string())) {
+      check.Add("locale", "must be a supported locale such as en-US, nl-NL or de");
+    } else {
+      r.locale = std::string(l->get_string());
+    }
+  }
+  if (const json::value* x = Checker::Get(o, "external_id")) {
+    if (!x->is_string() || x->get_string().size() > 200 || internal::HasControl(x->get_string())) {
+      check.Add("external_id", "must be a string of at most 200 characters, or null");
+    } else {
+      r.external_id = std::string(x->get_string());
+    }
+  }
+}
+
+json::value OptionalString(const std::optional<std::string>& s) {
+  return s ? json::value(*s) : json::value(nullptr);
+}
+
+json::object EncodeSpec(const PackageSpec& s) {
+  json::object o;
+  o["package_id"] = OptionalString(s.package_id);
+  if (s.destination_is_array) {
+    json::array a;
+    for (const auto& d : s.destinations) a.emplace_back(d);
+    o["destination"] = std::move(a);
+  } else {
+    o["destination"] = s.destinations.empty() ? json::value(nullptr) : json::value(s.destinations[0]);
+  }
+  o["size"] = s.size_mb ? json::value(domain::FormatDataSize(*s.size_mb)) : json::value(nullptr);
+  o["package_type"] = s.package_type ? json::value(domain::PackageTypeName(*s.package_type))
+                                     : json::value(nullptr);
+  o["package_duration"] = s.package_duration ? json::value(*s.package_duration) : json::value(nullptr);
+  return o;
+}
+
+// The stored request fields, in a fixed order (this order is also the fingerprint's).
+void EncodeRequestFields(const BookingRequest& r, json::object& o) {
+  o["booking_id"] = OptionalString(r.booking_id);
+  o["departure_date"] = r.departure_date;
+  o["return_date"] = OptionalString(r.return_date);
+  o["email"] = OptionalString(r.email);
+  o["first_name"] = OptionalString(r.first_name);
+  o["last_name"] = OptionalString(r.last_name);
+  o["full_name"] = OptionalString(r.full_name);
+  o["title"] = OptionalString(r.title);
+  o["phone"] = OptionalString(r.phone);
+  o["pax"] = r.pax ? json::value(*r.pax) : json::value(nullptr);
+  o["flight_number"] = OptionalString(r.flight_number);
+  o["gender"] = OptionalString(r.gender);
+  o["locale"] = OptionalString(r.locale);
+  o["external_id"] = OptionalString(r.external_id);
+  json::array specs;
+  for (const auto& s : r.package_specifications) specs.emplace_back(EncodeSpec(s));
+  o["package_specifications"] = std::move(specs);
+  json::array channels;
+  for (const auto& c : r.channels) channels.emplace_back(c);
+  o["communication_options"] = {{"should_send_message", r.should_send_message},
+                                {"channels", std::move(channels)}};
+}
+
+json::value OptionalTime(const std::optional<int64_t>& t) {
+  return t ? json::value(FormatTimestamp(*t)) : json::value(nullptr);
+}
+
+json::object EncodePromoCode(const domain::PromoCode& p, const EncodeOptions& options) {
+  const domain::Geography& geo = domain::Geography::Builtin();
+  json::object o;
+  o["promo_code"] = p.code;
+  o["uuid"] = p.uuid;
+  o["status"] = domain::PromoStatusName(p.status);
+  if (p.package) {
+    o["package_id"] = p.package->id;
+    o["package_name"] = p.package->name;
+    o["package_size"] = domain::FormatDataSize(p.package->data_mb);
+    o["package_duration"] = p.package->validity_days;
+    o["package_type"] = domain::PackageTypeName(p.package->type);
+  } else {
+    for (const char* k : {"package_id", "package_name", "package_size", "package_duration",
+                          "package_type"}) {
+      o[k] = nullptr;
+    }
+  }
+  const domain::Country* country = geo.FindCountry(p.destination);
+  o["destination"] = p.destination.empty() ? json::value(nullptr) : json::value(p.destination);
+  o["iso3"] = country ? json::value(country->alpha3) : json::value(nullptr);
+  o["claim_url"] = options.public_url + "/claim/" + p.uuid;
+  o["deep_link_url"] = options.public_url + "/redeem/" + p.code;
+  o["valid_until"] = FormatDate(p.valid_until);
+  o["claimed_at"] = OptionalTime(p.claimed_at);
+  o["redeemed_at"] = OptionalTime(p.redeemed_at);
+  o["assignment"] = {{"strategy", p.assignment.strategy}, {"reason", p.assignment.reason}};
+  return o;
+}
+
+json::object EncodeMessage(const domain::Message& m) {
+  return {{"id", m.id},
+          {"channel", m.channel},
+          {"kind", m.kind},
+          {"status", domain::MessageStatusName(m.status)},
+          {"attempts", m.attempts},
+          {"created_at", FormatTimestamp(m.created_at)},
+          {"sent_at", OptionalTime(m.sent_at)},
+          {"last_error", m.last_error.empty() ? json::value(nullptr) : json::value(m.last_error)}};
+}
+
+json::object EncodeBookingObject(const domain::Booking& b, const EncodeOptions& options) {
+  json::object o;
+  o["id"] = b.id;
+  EncodeRequestFields(b.request, o);
+  o["status"] = domain::BookingStatusName(b.status);
+  o["created_at"] = FormatTimestamp(b.created_at);
+  json::array codes;
+  for (const auto& p : b.promo_codes) codes.emplace_back(EncodePromoCode(p, options));
+  o["promo_codes"] = std::move(codes);
+  json::array messages;
+  for (const auto& m : b.messages) messages.emplace_back(EncodeMessage(m));
+  o["messages"] = std::move(messages);
+  return o;
+}
+
+json::array EncodeIssues(const std::vector<FieldIssue>& issues) {
+  json::array a;
+  for (const auto& i : issues) {
+    json::object d{{"field", i.field}, {"issue", i.issue}};
+    if (!i.existing_id.empty()) d["existing_id"] = i.existing_id;
+    a.emplace_back(std::move(d));
+  }
+  return a;
+}
+
+}  // namespace
+
+Result<BookingRequest> ParseCreateBooking(std::string_view body, const ParseOptions& options) {
+  boost::system::error_code ec;
+  json::parse_options po;
+  po.max_depth = 20;
+  json::value root = json::parse(body, ec, {}, po);
+  if (ec) {
+    return InvalidArgument("Validation failed", {{"body", "must be valid JSON: " + ec.message(), {}}});
+  }
+  if (!root.is_object()) {
+    return InvalidArgument("Validation failed", {{"body", "must be a JSON object", {}}});
+  }
+  const json::object& o = root.get_object();
+  BookingRequest r;
+  Checker check;
+  ParseDates(o, options, r, check);
+  ParseTraveller(o, r, check);
+  const json::value* specs = Checker::Get(o, "package_specifications");
+  if (specs == nullptr) {
+    check.Add("package_specifications", "is required");
+  } else if (!specs->is_array() || specs->get_array().empty() || specs->get_array().size() > 10) {
+    check.Add("package_specifications", "must be an array of 1 to 10 specifications");
+  } else {
+    const json::array& a = specs->get_array();
+    for (size_t i = 0; i < a.size(); ++i) {
+      r.package_specifications.push_back(
+          ParseSpec(a[i], "package_specifications[" + std::to_string(i) + "]", options, check));
+    }
+  }
+  ParseCommunication(o, options, r, check);
+  if (!check.ok()) return InvalidArgument("Validation failed", check.Take());
+  return r;
+}
+
+std::string Fingerprint(const BookingRequest& request) {
+  json::object o;
+  EncodeRequestFields(request, o);
+  return crypto::Sha256Hex(json::serialize(o));
+}
+
+std::string EncodeBookingResponse(const domain::Booking& booking, const EncodeOptions& options,
+                                  const std::vector<FieldIssue>& warnings) {
+  json::object o{{"success", true}, {"data", EncodeBookingObject(booking, options)}};
+  if (!warnings.empty()) o["warnings"] = EncodeIssues(warnings);
+  return json::serialize(o);
+}
+
+std::string EncodeBookingList(const std::vector<domain::Booking>& bookings, int page, int per_page,
+                              int64_t total, const EncodeOptions& options) {
+  json::array data;
+  for (const auto& b : bookings) data.emplace_back(EncodeBookingObject(b, options));
+  json::object o{{"success", true},
+                 {"data", std::move(data)},
+                 {"meta", {{"page", page}, {"perPage", per_page}, {"total", total}}}};
+  return json::serialize(o);
+}
+
+std::string EncodeError(int http_status, const Status& status) {
+  json::object error{{"code", http_status},
+                     {"message", status.message()},
+                     {"details", EncodeIssues(status.details())}};
+  return json::serialize(json::object{{"success", false}, {"error", std::move(error)}});
+}
+
+std::string EncodeSuccess(std::string_view data_json) {
+  std::string out = R"({"success":true,"data":)";
+  out += data_json;
+  out += '}';
+  return out;
+}
+
+}  // namespace tripsim::wire

@@ -1,0 +1,59 @@
+// The JSON shape of the partner API: parsing and validating POST /api/bookings, and encoding
+// bookings, lists and errors. This is the one place the wire format lives (design.md 2.3, 10).
+//
+//   Result<domain::BookingRequest> req = wire::ParseCreateBooking(body, today);
+//   if (!req.ok()) return Respond(req.status());       // every problem listed in details()
+//   std::string json = wire::EncodeBooking(booking, {.public_url = url});
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tripsim/base/date.h"
+#include "tripsim/base/status.h"
+#include "tripsim/domain/booking.h"
+#include "tripsim/domain/geography.h"
+
+namespace tripsim::wire {
+
+// Limits that are ours rather than the design's, stated here so they can be documented.
+inline constexpr int kMaxPax = 100;
+inline constexpr int kMaxDestinationsPerSpec = 50;
+
+struct ParseOptions {
+  Date today;  // UTC; departure dates more than one day before this are rejected
+  const domain::Geography* geography = &domain::Geography::Builtin();
+  // Channels with a configured sender; the others answer "channel not enabled".
+  std::vector<std::string> enabled_channels = {"EMAIL"};
+};
+
+// Parses and validates a booking request. On failure the Status is kInvalidArgument with every
+// problem found, each naming its field ("package_specifications[0].size"). Unknown fields are
+// ignored; null optional fields count as absent.
+Result<domain::BookingRequest> ParseCreateBooking(std::string_view body,
+                                                  const ParseOptions& options);
+
+// SHA-256 of a canonical encoding of the request: equal for requests that are equal after
+// parsing (design.md 10), different otherwise.
+std::string Fingerprint(const domain::BookingRequest& request);
+
+struct EncodeOptions {
+  std::string public_url;  // claim_url and deep_link_url are built on it
+};
+
+// {"success": true, "data": <booking>[, "warnings": [...]]}
+std::string EncodeBookingResponse(const domain::Booking& booking, const EncodeOptions& options,
+                                  const std::vector<FieldIssue>& warnings = {});
+
+// {"success": true, "data": [<booking>...], "meta": {"page", "perPage", "total"}}
+std::string EncodeBookingList(const std::vector<domain::Booking>& bookings, int page, int per_page,
+                              int64_t total, const EncodeOptions& options);
+
+// {"success": false, "error": {"code": http_status, "message": ..., "details": [...]}}
+std::string EncodeError(int http_status, const Status& status);
+
+// {"success": true, "data": <data_json>} around an already encoded value.
+std::string EncodeSuccess(std::string_view data_json);
+
+}  // namespace tripsim::wire
