@@ -22,6 +22,7 @@ struct Partner {
   std::string email_reply_to;
   std::string display_name;
   int64_t created_at = 0;       // Unix millis
+  bool operator==(const Partner&) const = default;
 };
 
 }  // namespace tripsim::domain

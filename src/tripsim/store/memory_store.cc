@@ -1,0 +1,168 @@
+#include "tripsim/store/memory_store.h"
+
+#include <algorithm>
+
+#include "tripsim/store/paging.h"
+
+namespace tripsim::store {
+namespace {
+
+using domain::Booking;
+using domain::Partner;
+
+class MemoryStore final : public Store {
+ public:
+  Status CreatePartner(const Partner& p) override {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, q] : partners_) {
+      if (id == p.id || q.api_key == p.api_key) {
+        return {ErrorCode::kAlreadyExists, "partner id or api key already exists"};
+      }
+    }
+    partners_[p.id] = p;
+    return Status::Ok();
+  }
+
+  Status UpdatePartner(const Partner& p) override {
+    std::lock_guard lock(mu_);
+    auto it = partners_.find(p.id);
+    if (it == partners_.end()) return NotFound("unknown partner " + p.id);
+    it->second = p;
+    return Status::Ok();
+  }
+
+  Result<Partner> GetPartner(const std::string& id) override {
+    std::lock_guard lock(mu_);
+    auto it = partners_.find(id);
+    if (it == partners_.end()) return NotFound("unknown partner " + id);
+    return it->second;
+  }
+
+  Result<Partner> FindPartnerByApiKey(const std::string& key) override {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, p] : partners_) {
+      if (p.api_key == key) return p;
+    }
+    return NotFound("unknown api key");
+  }
+
+  Result<std::vector<Partner>> ListPartners() override {
+    std::lock_guard lock(mu_);
+    std::vector<Partner> out;
+    for (const auto& [id, p] : partners_) out.push_back(p);
+    return out;
+  }
+
+  Status UpsertPackages(const std::vector<domain::Package>& packages, bool retire_missing) override {
+    std::lock_guard lock(mu_);
+    if (retire_missing) {
+      for (auto& [id, p] : packages_) p.retired = true;
+    }
+    for (const auto& p : packages) packages_[p.id] = p;
+    return Status::Ok();
+  }
+
+  Result<std::vector<domain::Package>> ListPackages() override {
+    std::lock_guard lock(mu_);
+    std::vector<domain::Package> out;
+    for (const auto& [id, p] : packages_) out.push_back(p);
+    return out;
+  }
+
+  Result<CreateResult> CreateBooking(const Booking& b) override {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, existing] : bookings_) {
+      if (existing.partner_id != b.partner_id) continue;
+      bool same_ref = b.request.booking_id && existing.request.booking_id == b.request.booking_id;
+      bool same_key = !b.idempotency_key.empty() && existing.idempotency_key == b.idempotency_key;
+      if (same_ref || same_key) return CreateResult{existing, false};
+    }
+    bookings_[b.id] = b;
+    order_.push_back(b.id);
+    return CreateResult{b, true};
+  }
+
+  Result<Booking> GetBooking(const std::string& partner_id, const std::string& id) override {
+    std::lock_guard lock(mu_);
+    auto it = bookings_.find(id);
+    if (it == bookings_.end() || it->second.partner_id != partner_id) {
+      return NotFound("booking not found");
+    }
+    return it->second;
+  }
+
+  Result<Booking> FindBookingByReference(const std::string& partner_id,
+                                         const std::string& booking_id) override {
+    return FindIf(partner_id, [&](const Booking& b) { return b.request.booking_id == booking_id; });
+  }
+
+  Result<Booking> FindBookingByIdempotencyKey(const std::string& partner_id,
+                                              const std::string& key) override {
+    return FindIf(partner_id, [&](const Booking& b) { return b.idempotency_key == key; });
+  }
+
+  Result<BookingPage> ListBookings(const std::string& partner_id,
+                                   const BookingFilter& filter) override {
+    std::lock_guard lock(mu_);
+    std::vector<const Booking*> matching;
+    for (auto it = order_.rbegin(); it != order_.rend(); ++it) {
+      const Booking& b = bookings_.at(*it);
+      if (b.partner_id == partner_id && Matches(filter, b)) matching.push_back(&b);
+    }
+    std::stable_sort(matching.begin(), matching.end(), [](const Booking* a, const Booking* b) {
+      return a->created_at > b->created_at;
+    });
+    BookingPage page;
+    page.total = static_cast<int64_t>(matching.size());
+    size_t offset = Offset(filter);
+    for (size_t i = offset; i < matching.size() && i < offset + static_cast<size_t>(filter.per_page);
+         ++i) {
+      page.bookings.push_back(*matching[i]);
+    }
+    return page;
+  }
+
+  Result<Booking> CancelBooking(const std::string& partner_id, const std::string& id,
+                                const CancelRule& rule) override {
+    std::lock_guard lock(mu_);
+    auto it = bookings_.find(id);
+    if (it == bookings_.end() || it->second.partner_id != partner_id) {
+      return NotFound("booking not found");
+    }
+    TRIPSIM_RETURN_IF_ERROR(rule(it->second));
+    ApplyCancel(it->second);
+    return it->second;
+  }
+
+  Status ExpireIdempotencyKeys(int64_t before_millis) override {
+    std::lock_guard lock(mu_);
+    for (auto& [id, b] : bookings_) {
+      if (b.created_at < before_millis) b.idempotency_key.clear();
+    }
+    return Status::Ok();
+  }
+
+  Status Ping() override { return Status::Ok(); }
+
+ private:
+  template <typename Pred>
+  Result<Booking> FindIf(const std::string& partner_id, Pred pred) {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, b] : bookings_) {
+      if (b.partner_id == partner_id && pred(b)) return b;
+    }
+    return NotFound("booking not found");
+  }
+
+  std::mutex mu_;
+  std::map<std::string, Partner> partners_;
+  std::map<std::string, domain::Package> packages_;
+  std::map<std::string, Booking> bookings_;
+  std::vector<std::string> order_;  // insertion order
+};
+
+}  // namespace
+
+std::unique_ptr<Store> NewMemoryStore() { return std::make_unique<MemoryStore>(); }
+
+}  // namespace tripsim::store

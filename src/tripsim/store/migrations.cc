@@ -1,0 +1,102 @@
+#include "tripsim/store/migrations.h"
+
+#include <array>
+
+namespace tripsim::store {
+namespace {
+
+constexpr std::string_view kV1Sqlite = R"sql(
+CREATE TABLE partners (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  api_key TEXT NOT NULL UNIQUE,
+  secret_sealed TEXT NOT NULL,
+  enabled INTEGER NOT NULL,
+  strategy_json TEXT NOT NULL,
+  allow_list TEXT NOT NULL,
+  package_types TEXT NOT NULL,
+  require_body_hash INTEGER NOT NULL,
+  webhook_url TEXT NOT NULL,
+  email_from TEXT NOT NULL,
+  email_reply_to TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE packages (
+  id TEXT PRIMARY KEY,
+  doc TEXT NOT NULL
+);
+CREATE TABLE bookings (
+  id TEXT PRIMARY KEY,
+  partner_id TEXT NOT NULL REFERENCES partners(id),
+  booking_ref TEXT,
+  idempotency_key TEXT,
+  fingerprint TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  departure_date TEXT NOT NULL,
+  departure_day INTEGER NOT NULL,
+  return_date TEXT,
+  email TEXT,
+  first_name TEXT,
+  last_name TEXT,
+  full_name TEXT,
+  title TEXT,
+  phone TEXT,
+  pax INTEGER,
+  flight_number TEXT,
+  gender TEXT,
+  locale TEXT,
+  external_id TEXT,
+  should_send_message INTEGER NOT NULL,
+  channels TEXT NOT NULL,
+  specs TEXT NOT NULL
+);
+CREATE UNIQUE INDEX bookings_partner_ref ON bookings(partner_id, booking_ref)
+  WHERE booking_ref IS NOT NULL;
+CREATE UNIQUE INDEX bookings_partner_key ON bookings(partner_id, idempotency_key)
+  WHERE idempotency_key IS NOT NULL;
+CREATE INDEX bookings_partner_created ON bookings(partner_id, created_at DESC);
+CREATE TABLE promo_codes (
+  code TEXT PRIMARY KEY,
+  uuid TEXT NOT NULL UNIQUE,
+  booking_id TEXT NOT NULL REFERENCES bookings(id),
+  position INTEGER NOT NULL,
+  spec_index INTEGER NOT NULL,
+  package TEXT,
+  destination TEXT NOT NULL,
+  strategy TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  status TEXT NOT NULL,
+  claimed_at INTEGER,
+  redeemed_at INTEGER,
+  valid_until INTEGER NOT NULL
+);
+CREATE INDEX promo_codes_booking ON promo_codes(booking_id, position);
+CREATE TABLE messages (
+  id TEXT PRIMARY KEY,
+  booking_id TEXT NOT NULL REFERENCES bookings(id),
+  position INTEGER NOT NULL,
+  channel TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  due_at INTEGER NOT NULL,
+  sent_at INTEGER,
+  last_error TEXT NOT NULL,
+  lease_until INTEGER
+);
+CREATE INDEX messages_booking ON messages(booking_id, position);
+CREATE INDEX messages_due ON messages(status, due_at);
+)sql";
+
+constexpr std::array<Migration, 1> kMigrations = {{
+    {1, "partners, packages, bookings, promo codes, messages", kV1Sqlite, ""},
+}};
+
+}  // namespace
+
+std::span<const Migration> Migrations() { return kMigrations; }
+
+}  // namespace tripsim::store

@@ -1,0 +1,137 @@
+#include "tripsim/store/sqlite/db.h"
+
+namespace tripsim::store::sqlite {
+namespace {
+
+Status SqliteError(sqlite3* db, int rc) {
+  ErrorCode code = rc == SQLITE_BUSY || rc == SQLITE_LOCKED || rc == SQLITE_IOERR ||
+                           rc == SQLITE_FULL || rc == SQLITE_CANTOPEN
+                       ? ErrorCode::kUnavailable
+                       : ErrorCode::kInternal;
+  return {code, std::string("sqlite: ") + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc))};
+}
+
+}  // namespace
+
+Stmt& Stmt::operator=(Stmt&& o) noexcept {
+  if (this != &o) {
+    sqlite3_finalize(stmt_);
+    db_ = o.db_;
+    stmt_ = o.stmt_;
+    o.stmt_ = nullptr;
+  }
+  return *this;
+}
+
+Stmt::~Stmt() { sqlite3_finalize(stmt_); }
+
+Stmt& Stmt::Bind(int i, std::string_view text) {
+  sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Stmt& Stmt::Bind(int i, int64_t v) {
+  sqlite3_bind_int64(stmt_, i, v);
+  return *this;
+}
+
+Stmt& Stmt::Bind(int i, const std::optional<std::string>& v) {
+  return v ? Bind(i, std::string_view(*v)) : BindNull(i);
+}
+
+Stmt& Stmt::Bind(int i, const std::optional<int64_t>& v) { return v ? Bind(i, *v) : BindNull(i); }
+
+Stmt& Stmt::BindNull(int i) {
+  sqlite3_bind_null(stmt_, i);
+  return *this;
+}
+
+Stmt::StepResult Stmt::Step() {
+  last_rc_ = sqlite3_step(stmt_);
+  if (last_rc_ == SQLITE_ROW) return kRow;
+  if (last_rc_ == SQLITE_DONE) return kDone;
+  return kError;
+}
+
+void Stmt::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+Status Stmt::Run() {
+  StepResult r;
+  while ((r = Step()) == kRow) {
+  }
+  return r == kDone ? Status::Ok() : Error();
+}
+
+Status Stmt::Error() const { return SqliteError(db_, last_rc_); }
+
+bool Stmt::ConstraintViolated() const { return (last_rc_ & 0xff) == SQLITE_CONSTRAINT; }
+
+std::string Stmt::Text(int i) const {
+  const auto* p = sqlite3_column_text(stmt_, i);
+  return p ? std::string(reinterpret_cast<const char*>(p),
+                         static_cast<size_t>(sqlite3_column_bytes(stmt_, i)))
+           : std::string();
+}
+
+std::optional<std::string> Stmt::OptText(int i) const {
+  if (IsNull(i)) return std::nullopt;
+  return Text(i);
+}
+
+int64_t Stmt::Int(int i) const { return sqlite3_column_int64(stmt_, i); }
+
+std::optional<int64_t> Stmt::OptInt(int i) const {
+  if (IsNull(i)) return std::nullopt;
+  return Int(i);
+}
+
+bool Stmt::IsNull(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
+
+Result<Db> Db::Open(const std::string& path, bool create) {
+  sqlite3* raw = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  Db db(raw);
+  if (rc != SQLITE_OK) {
+    return Status(ErrorCode::kUnavailable,
+                  "cannot open database " + path + ": " + sqlite3_errstr(rc));
+  }
+  sqlite3_busy_timeout(raw, 10000);
+  TRIPSIM_RETURN_IF_ERROR(db.Exec(
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
+  return db;
+}
+
+Db& Db::operator=(Db&& o) noexcept {
+  if (this != &o) {
+    sqlite3_close_v2(db_);
+    db_ = o.db_;
+    o.db_ = nullptr;
+  }
+  return *this;
+}
+
+Db::~Db() { sqlite3_close_v2(db_); }
+
+Result<Stmt> Db::Prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(db_, rc);
+  return Stmt(db_, stmt);
+}
+
+Status Db::Exec(const std::string& sql) {
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    Status s = SqliteError(db_, rc);
+    sqlite3_free(err);
+    return s;
+  }
+  return Status::Ok();
+}
+
+}  // namespace tripsim::store::sqlite

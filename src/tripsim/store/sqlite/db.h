@@ -1,0 +1,88 @@
+// A thin RAII wrapper over the SQLite C API: a connection and prepared statements whose errors
+// become Status values. Internal to store/sqlite. A Db is used by one thread at a time.
+//
+//   Stmt s = db.Prepare("SELECT name FROM partners WHERE id = ?").value();
+//   s.Bind(1, id);
+//   while (s.Step() == Stmt::kRow) Use(s.Text(0));
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "tripsim/base/status.h"
+
+namespace tripsim::store::sqlite {
+
+class Stmt {
+ public:
+  enum StepResult { kRow, kDone, kError };
+
+  Stmt() = default;
+  Stmt(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Stmt(Stmt&& o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+  Stmt& operator=(Stmt&& o) noexcept;
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  ~Stmt();
+
+  // Parameters are 1-based. Text is copied (SQLITE_TRANSIENT).
+  Stmt& Bind(int i, std::string_view text);
+  Stmt& Bind(int i, const char* text) { return Bind(i, std::string_view(text)); }
+  Stmt& Bind(int i, const std::string& text) { return Bind(i, std::string_view(text)); }
+  Stmt& Bind(int i, int64_t v);
+  Stmt& Bind(int i, int v) { return Bind(i, static_cast<int64_t>(v)); }
+  Stmt& Bind(int i, bool v) { return Bind(i, static_cast<int64_t>(v ? 1 : 0)); }
+  Stmt& Bind(int i, const std::optional<std::string>& v);
+  Stmt& Bind(int i, const std::optional<int64_t>& v);
+  Stmt& BindNull(int i);
+
+  StepResult Step();
+  // Makes the statement ready to run again with new bindings.
+  void Reset();
+  // Steps to completion; the Status names the SQLite error when there is one.
+  Status Run();
+  Status Error() const;
+  bool ConstraintViolated() const;
+
+  // Columns are 0-based.
+  std::string Text(int i) const;
+  std::optional<std::string> OptText(int i) const;
+  int64_t Int(int i) const;
+  std::optional<int64_t> OptInt(int i) const;
+  bool IsNull(int i) const;
+
+ private:
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* stmt_ = nullptr;
+  int last_rc_ = SQLITE_OK;
+};
+
+class Db {
+ public:
+  // Opens (creating when `create`) the database file and applies the connection PRAGMAs:
+  // WAL, synchronous=FULL, a busy timeout, foreign keys.
+  static Result<Db> Open(const std::string& path, bool create);
+
+  Db() = default;
+  Db(Db&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+  Db& operator=(Db&& o) noexcept;
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+  ~Db();
+
+  Result<Stmt> Prepare(std::string_view sql);
+  // Runs one or more statements without results.
+  Status Exec(const std::string& sql);
+  // Prepare, bind nothing, run: for one-off statements.
+  sqlite3* raw() const { return db_; }
+
+ private:
+  explicit Db(sqlite3* db) : db_(db) {}
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace tripsim::store::sqlite

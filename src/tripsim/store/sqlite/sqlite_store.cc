@@ -1,0 +1,485 @@
+#include "tripsim/store/sqlite/sqlite_store.h"
+
+#include <mutex>
+#include <vector>
+
+#include "tripsim/store/migrations.h"
+#include "tripsim/store/paging.h"
+#include "tripsim/store/row_codec.h"
+#include "tripsim/store/sqlite/group_commit.h"
+
+namespace tripsim::store {
+namespace {
+
+using domain::Booking;
+using domain::Partner;
+using sqlite::Db;
+using sqlite::GroupCommitWriter;
+using sqlite::Stmt;
+
+constexpr std::string_view kPartnerColumns =
+    "id, name, api_key, secret_sealed, enabled, strategy_json, allow_list, package_types, "
+    "require_body_hash, webhook_url, email_from, email_reply_to, display_name, created_at";
+
+constexpr std::string_view kBookingColumns =
+    "id, partner_id, booking_ref, idempotency_key, fingerprint, status, created_at, "
+    "departure_date, departure_day, return_date, email, first_name, last_name, full_name, title, "
+    "phone, pax, flight_number, gender, locale, external_id, should_send_message, channels, specs";
+
+void BindPartner(Stmt& s, const Partner& p) {
+  s.Bind(1, p.id).Bind(2, p.name).Bind(3, p.api_key).Bind(4, p.secret_sealed).Bind(5, p.enabled);
+  s.Bind(6, p.strategy_json).Bind(7, JoinList(p.destination_allow_list));
+  s.Bind(8, JoinList(p.package_types)).Bind(9, p.require_body_hash).Bind(10, p.webhook_url);
+  s.Bind(11, p.email_from).Bind(12, p.email_reply_to).Bind(13, p.display_name);
+  s.Bind(14, p.created_at);
+}
+
+Partner ReadPartner(const Stmt& s) {
+  Partner p;
+  p.id = s.Text(0);
+  p.name = s.Text(1);
+  p.api_key = s.Text(2);
+  p.secret_sealed = s.Text(3);
+  p.enabled = s.Int(4) != 0;
+  p.strategy_json = s.Text(5);
+  p.destination_allow_list = SplitList(s.Text(6));
+  p.package_types = SplitList(s.Text(7));
+  p.require_body_hash = s.Int(8) != 0;
+  p.webhook_url = s.Text(9);
+  p.email_from = s.Text(10);
+  p.email_reply_to = s.Text(11);
+  p.display_name = s.Text(12);
+  p.created_at = s.Int(13);
+  return p;
+}
+
+std::optional<int64_t> OptInt(const std::optional<int>& v) {
+  return v ? std::optional<int64_t>(*v) : std::nullopt;
+}
+
+Status InsertBooking(Db& db, const Booking& b) {
+  const domain::BookingRequest& r = b.request;
+  TRIPSIM_ASSIGN_OR_RETURN(
+      s, db.Prepare("INSERT INTO bookings (" + std::string(kBookingColumns) +
+                    ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  s.Bind(1, b.id).Bind(2, b.partner_id).Bind(3, r.booking_id);
+  s.Bind(4, b.idempotency_key.empty() ? std::nullopt : std::optional<std::string>(b.idempotency_key));
+  s.Bind(5, b.fingerprint).Bind(6, domain::BookingStatusName(b.status)).Bind(7, b.created_at);
+  s.Bind(8, r.departure_date).Bind(9, static_cast<int64_t>(r.departure().days));
+  s.Bind(10, r.return_date).Bind(11, r.email).Bind(12, r.first_name).Bind(13, r.last_name);
+  s.Bind(14, r.full_name).Bind(15, r.title).Bind(16, r.phone).Bind(17, OptInt(r.pax));
+  s.Bind(18, r.flight_number).Bind(19, r.gender).Bind(20, r.locale).Bind(21, r.external_id);
+  s.Bind(22, r.should_send_message).Bind(23, JoinList(r.channels));
+  s.Bind(24, EncodeSpecs(r.package_specifications));
+  TRIPSIM_RETURN_IF_ERROR(s.Run());
+
+  TRIPSIM_ASSIGN_OR_RETURN(
+      pc, db.Prepare("INSERT INTO promo_codes (code, uuid, booking_id, position, spec_index, "
+                     "package, destination, strategy, reason, status, claimed_at, redeemed_at, "
+                     "valid_until) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  for (size_t i = 0; i < b.promo_codes.size(); ++i) {
+    const domain::PromoCode& p = b.promo_codes[i];
+    Stmt& q = pc;
+    q.Bind(1, p.code).Bind(2, p.uuid).Bind(3, b.id).Bind(4, static_cast<int64_t>(i));
+    q.Bind(5, p.spec_index);
+    q.Bind(6, p.package ? std::optional<std::string>(EncodePackage(*p.package)) : std::nullopt);
+    q.Bind(7, p.destination).Bind(8, p.assignment.strategy).Bind(9, p.assignment.reason);
+    q.Bind(10, domain::PromoStatusName(p.status)).Bind(11, p.claimed_at).Bind(12, p.redeemed_at);
+    q.Bind(13, static_cast<int64_t>(p.valid_until.days));
+    TRIPSIM_RETURN_IF_ERROR(q.Run());
+    q.Reset();
+  }
+  TRIPSIM_ASSIGN_OR_RETURN(
+      ms, db.Prepare("INSERT INTO messages (id, booking_id, position, channel, kind, status, "
+                     "attempts, created_at, due_at, sent_at, last_error) "
+                     "VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
+  for (size_t i = 0; i < b.messages.size(); ++i) {
+    const domain::Message& m = b.messages[i];
+    ms.Bind(1, m.id).Bind(2, b.id).Bind(3, static_cast<int64_t>(i)).Bind(4, m.channel);
+    ms.Bind(5, m.kind).Bind(6, domain::MessageStatusName(m.status)).Bind(7, m.attempts);
+    ms.Bind(8, m.created_at).Bind(9, m.due_at).Bind(10, m.sent_at).Bind(11, m.last_error);
+    TRIPSIM_RETURN_IF_ERROR(ms.Run());
+    ms.Reset();
+  }
+  return Status::Ok();
+}
+
+Result<Booking> ReadBookingRow(const Stmt& s) {
+  Booking b;
+  domain::BookingRequest& r = b.request;
+  b.id = s.Text(0);
+  b.partner_id = s.Text(1);
+  r.booking_id = s.OptText(2);
+  b.idempotency_key = s.OptText(3).value_or("");
+  b.fingerprint = s.Text(4);
+  b.status = domain::ParseBookingStatus(s.Text(5)).value_or(domain::BookingStatus::kConfirmed);
+  b.created_at = s.Int(6);
+  r.departure_date = s.Text(7);
+  r.return_date = s.OptText(9);
+  r.email = s.OptText(10);
+  r.first_name = s.OptText(11);
+  r.last_name = s.OptText(12);
+  r.full_name = s.OptText(13);
+  r.title = s.OptText(14);
+  r.phone = s.OptText(15);
+  if (auto pax = s.OptInt(16)) r.pax = static_cast<int>(*pax);
+  r.flight_number = s.OptText(17);
+  r.gender = s.OptText(18);
+  r.locale = s.OptText(19);
+  r.external_id = s.OptText(20);
+  r.should_send_message = s.Int(21) != 0;
+  r.channels = SplitList(s.Text(22));
+  TRIPSIM_ASSIGN_OR_RETURN(specs, DecodeSpecs(s.Text(23)));
+  r.package_specifications = std::move(specs);
+  return b;
+}
+
+// Loads the promo codes and messages of `b`.
+Status LoadChildren(Db& db, Booking& b) {
+  TRIPSIM_ASSIGN_OR_RETURN(
+      pc, db.Prepare("SELECT code, uuid, spec_index, package, destination, strategy, reason, "
+                     "status, claimed_at, redeemed_at, valid_until FROM promo_codes "
+                     "WHERE booking_id = ? ORDER BY position"));
+  pc.Bind(1, b.id);
+  Stmt::StepResult r;
+  while ((r = pc.Step()) == Stmt::kRow) {
+    domain::PromoCode p;
+    p.code = pc.Text(0);
+    p.uuid = pc.Text(1);
+    p.spec_index = static_cast<int>(pc.Int(2));
+    if (auto doc = pc.OptText(3)) {
+      TRIPSIM_ASSIGN_OR_RETURN(pkg, DecodePackage(*doc));
+      p.package = std::move(pkg);
+    }
+    p.destination = pc.Text(4);
+    p.assignment = {pc.Text(5), pc.Text(6)};
+    p.status = domain::ParsePromoStatus(pc.Text(7)).value_or(domain::PromoStatus::kIssued);
+    p.claimed_at = pc.OptInt(8);
+    p.redeemed_at = pc.OptInt(9);
+    p.valid_until = Date{static_cast<int32_t>(pc.Int(10))};
+    b.promo_codes.push_back(std::move(p));
+  }
+  if (r == Stmt::kError) return pc.Error();
+  TRIPSIM_ASSIGN_OR_RETURN(
+      ms, db.Prepare("SELECT id, channel, kind, status, attempts, created_at, due_at, sent_at, "
+                     "last_error FROM messages WHERE booking_id = ? ORDER BY position"));
+  ms.Bind(1, b.id);
+  while ((r = ms.Step()) == Stmt::kRow) {
+    domain::Message m;
+    m.id = ms.Text(0);
+    m.channel = ms.Text(1);
+    m.kind = ms.Text(2);
+    m.status = domain::ParseMessageStatus(ms.Text(3)).value_or(domain::MessageStatus::kPending);
+    m.attempts = static_cast<int>(ms.Int(4));
+    m.created_at = ms.Int(5);
+    m.due_at = ms.Int(6);
+    m.sent_at = ms.OptInt(7);
+    m.last_error = ms.Text(8);
+    b.messages.push_back(std::move(m));
+  }
+  return r == Stmt::kError ? ms.Error() : Status::Ok();
+}
+
+// The first booking matching `where` (with parameters bound by `bind`), with its children.
+template <typename Bind>
+Result<Booking> QueryBooking(Db& db, const std::string& where, Bind bind) {
+  TRIPSIM_ASSIGN_OR_RETURN(
+      s, db.Prepare("SELECT " + std::string(kBookingColumns) + " FROM bookings WHERE " + where));
+  bind(s);
+  Stmt::StepResult r = s.Step();
+  if (r == Stmt::kError) return s.Error();
+  if (r == Stmt::kDone) return NotFound("booking not found");
+  TRIPSIM_ASSIGN_OR_RETURN(b, ReadBookingRow(s));
+  TRIPSIM_RETURN_IF_ERROR(LoadChildren(db, b));
+  return b;
+}
+
+Status Migrate(Db& db) {
+  TRIPSIM_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  Status s = db.Exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+      "description TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+  int current = 0;
+  if (s.ok()) {
+    auto q = db.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    if (q.ok() && q->Step() == Stmt::kRow) current = static_cast<int>(q->Int(0));
+  }
+  for (const Migration& m : Migrations()) {
+    if (!s.ok() || m.version <= current) continue;
+    s = db.Exec(std::string(m.sqlite));
+    if (s.ok()) {
+      auto ins = db.Prepare(
+          "INSERT INTO schema_migrations (version, description, applied_at) "
+          "VALUES (?, ?, strftime('%s','now'))");
+      s = ins.ok() ? ins->Bind(1, m.version).Bind(2, m.description).Run() : ins.status();
+    }
+  }
+  if (!s.ok()) {
+    (void)db.Exec("ROLLBACK");
+    return s;
+  }
+  return db.Exec("COMMIT");
+}
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::string path, Db writer, size_t max_batch)
+      : path_(std::move(path)), writer_(std::move(writer), max_batch) {}
+
+  Status CreatePartner(const Partner& p) override {
+    return writer_.Submit([&](Db& db) -> Status {
+      TRIPSIM_ASSIGN_OR_RETURN(s, db.Prepare("INSERT INTO partners (" + std::string(kPartnerColumns) +
+                                            ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+      BindPartner(s, p);
+      Status st = s.Run();
+      if (!st.ok() && s.ConstraintViolated()) {
+        return {ErrorCode::kAlreadyExists, "partner id or api key already exists"};
+      }
+      return st;
+    });
+  }
+
+  Status UpdatePartner(const Partner& p) override {
+    return writer_.Submit([&](Db& db) -> Status {
+      TRIPSIM_ASSIGN_OR_RETURN(
+          s, db.Prepare("UPDATE partners SET name=?2, api_key=?3, secret_sealed=?4, enabled=?5, "
+                        "strategy_json=?6, allow_list=?7, package_types=?8, require_body_hash=?9, "
+                        "webhook_url=?10, email_from=?11, email_reply_to=?12, display_name=?13, "
+                        "created_at=?14 WHERE id=?1"));
+      BindPartner(s, p);
+      TRIPSIM_RETURN_IF_ERROR(s.Run());
+      if (sqlite3_changes(db.raw()) == 0) return NotFound("unknown partner " + p.id);
+      return Status::Ok();
+    });
+  }
+
+  Result<Partner> GetPartner(const std::string& id) override {
+    return QueryPartner("id = ?", id);
+  }
+
+  Result<Partner> FindPartnerByApiKey(const std::string& key) override {
+    return QueryPartner("api_key = ?", key);
+  }
+
+  Result<std::vector<Partner>> ListPartners() override {
+    return Read<std::vector<Partner>>([&](Db& db) -> Result<std::vector<Partner>> {
+      TRIPSIM_ASSIGN_OR_RETURN(s, db.Prepare("SELECT " + std::string(kPartnerColumns) +
+                                            " FROM partners ORDER BY created_at, id"));
+      std::vector<Partner> out;
+      Stmt::StepResult r;
+      while ((r = s.Step()) == Stmt::kRow) out.push_back(ReadPartner(s));
+      if (r == Stmt::kError) return s.Error();
+      return out;
+    });
+  }
+
+  Status UpsertPackages(const std::vector<domain::Package>& packages, bool retire_missing) override {
+    return writer_.Submit([&](Db& db) -> Status {
+      if (retire_missing) {
+        TRIPSIM_RETURN_IF_ERROR(
+            db.Exec("UPDATE packages SET doc = json_set(doc, '$.retired', json('true'))"));
+      }
+      TRIPSIM_ASSIGN_OR_RETURN(
+          s, db.Prepare("INSERT INTO packages (id, doc) VALUES (?, ?) "
+                        "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc"));
+      for (const auto& p : packages) {
+        s.Bind(1, p.id).Bind(2, EncodePackage(p));
+        TRIPSIM_RETURN_IF_ERROR(s.Run());
+        s.Reset();
+      }
+      return Status::Ok();
+    });
+  }
+
+  Result<std::vector<domain::Package>> ListPackages() override {
+    return Read<std::vector<domain::Package>>([&](Db& db) -> Result<std::vector<domain::Package>> {
+      TRIPSIM_ASSIGN_OR_RETURN(s, db.Prepare("SELECT doc FROM packages ORDER BY id"));
+      std::vector<domain::Package> out;
+      Stmt::StepResult r;
+      while ((r = s.Step()) == Stmt::kRow) {
+        TRIPSIM_ASSIGN_OR_RETURN(p, DecodePackage(s.Text(0)));
+        out.push_back(std::move(p));
+      }
+      if (r == Stmt::kError) return s.Error();
+      return out;
+    });
+  }
+
+  Result<CreateResult> CreateBooking(const Booking& b) override {
+    CreateResult out;
+    Status st = writer_.Submit([&](Db& db) -> Status {
+      // Inside the writer, earlier jobs of the batch are visible: a duplicate finds its twin.
+      Result<Booking> existing = NotFound("");
+      if (b.request.booking_id) {
+        existing = QueryBooking(db, "partner_id = ? AND booking_ref = ?", [&](Stmt& s) {
+          s.Bind(1, b.partner_id).Bind(2, *b.request.booking_id);
+        });
+      } else if (!b.idempotency_key.empty()) {
+        existing = QueryBooking(db, "partner_id = ? AND idempotency_key = ?", [&](Stmt& s) {
+          s.Bind(1, b.partner_id).Bind(2, b.idempotency_key);
+        });
+      }
+      if (existing.ok()) {
+        out = {std::move(existing).value(), false};
+        return Status::Ok();
+      }
+      if (existing.status().code() != ErrorCode::kNotFound) return existing.status();
+      TRIPSIM_RETURN_IF_ERROR(InsertBooking(db, b));
+      out = {b, true};
+      return Status::Ok();
+    });
+    if (!st.ok()) return st;
+    return out;
+  }
+
+  Result<Booking> GetBooking(const std::string& partner_id, const std::string& id) override {
+    return Read<Booking>([&](Db& db) {
+      return QueryBooking(db, "id = ? AND partner_id = ?",
+                          [&](Stmt& s) { s.Bind(1, id).Bind(2, partner_id); });
+    });
+  }
+
+  Result<Booking> FindBookingByReference(const std::string& partner_id,
+                                         const std::string& booking_id) override {
+    return Read<Booking>([&](Db& db) {
+      return QueryBooking(db, "partner_id = ? AND booking_ref = ?",
+                          [&](Stmt& s) { s.Bind(1, partner_id).Bind(2, booking_id); });
+    });
+  }
+
+  Result<Booking> FindBookingByIdempotencyKey(const std::string& partner_id,
+                                              const std::string& key) override {
+    return Read<Booking>([&](Db& db) {
+      return QueryBooking(db, "partner_id = ? AND idempotency_key = ?",
+                          [&](Stmt& s) { s.Bind(1, partner_id).Bind(2, key); });
+    });
+  }
+
+  Result<BookingPage> ListBookings(const std::string& partner_id,
+                                   const BookingFilter& f) override {
+    return Read<BookingPage>([&](Db& db) -> Result<BookingPage> {
+      std::string where = "partner_id = ?1";
+      if (f.status) where += " AND status = ?2";
+      if (f.created_from) where += " AND created_at >= ?3";
+      if (f.created_to) where += " AND created_at < ?4";
+      auto bind = [&](Stmt& s) {
+        s.Bind(1, partner_id);
+        if (f.status) s.Bind(2, domain::BookingStatusName(*f.status));
+        if (f.created_from) s.Bind(3, MillisOfDate(*f.created_from));
+        if (f.created_to) s.Bind(4, CreatedBefore(*f.created_to));
+      };
+      TRIPSIM_ASSIGN_OR_RETURN(count, db.Prepare("SELECT COUNT(*) FROM bookings WHERE " + where));
+      bind(count);
+      if (count.Step() != Stmt::kRow) return count.Error();
+      BookingPage page;
+      page.total = count.Int(0);
+      TRIPSIM_ASSIGN_OR_RETURN(
+          s, db.Prepare("SELECT " + std::string(kBookingColumns) + " FROM bookings WHERE " + where +
+                        " ORDER BY created_at DESC, rowid DESC LIMIT ?5 OFFSET ?6"));
+      bind(s);
+      s.Bind(5, static_cast<int64_t>(f.per_page)).Bind(6, static_cast<int64_t>(Offset(f)));
+      Stmt::StepResult r;
+      while ((r = s.Step()) == Stmt::kRow) {
+        TRIPSIM_ASSIGN_OR_RETURN(b, ReadBookingRow(s));
+        page.bookings.push_back(std::move(b));
+      }
+      if (r == Stmt::kError) return s.Error();
+      for (Booking& b : page.bookings) TRIPSIM_RETURN_IF_ERROR(LoadChildren(db, b));
+      return page;
+    });
+  }
+
+  Result<Booking> CancelBooking(const std::string& partner_id, const std::string& id,
+                                const CancelRule& rule) override {
+    Booking out;
+    Status st = writer_.Submit([&](Db& db) -> Status {
+      TRIPSIM_ASSIGN_OR_RETURN(
+          b, QueryBooking(db, "id = ? AND partner_id = ?",
+                          [&](Stmt& s) { s.Bind(1, id).Bind(2, partner_id); }));
+      TRIPSIM_RETURN_IF_ERROR(rule(b));
+      ApplyCancel(b);
+      TRIPSIM_ASSIGN_OR_RETURN(u, db.Prepare("UPDATE bookings SET status = 'CANCELLED' WHERE id = ?"));
+      TRIPSIM_RETURN_IF_ERROR(u.Bind(1, id).Run());
+      TRIPSIM_ASSIGN_OR_RETURN(
+          c, db.Prepare("UPDATE promo_codes SET status = 'REVOKED' WHERE booking_id = ? "
+                        "AND status IN ('ISSUED', 'CLAIMED')"));
+      TRIPSIM_RETURN_IF_ERROR(c.Bind(1, id).Run());
+      TRIPSIM_ASSIGN_OR_RETURN(
+          m, db.Prepare("UPDATE messages SET status = 'CANCELLED' WHERE booking_id = ? "
+                        "AND status = 'PENDING'"));
+      TRIPSIM_RETURN_IF_ERROR(m.Bind(1, id).Run());
+      out = std::move(b);
+      return Status::Ok();
+    });
+    if (!st.ok()) return st;
+    return out;
+  }
+
+  Status ExpireIdempotencyKeys(int64_t before_millis) override {
+    return writer_.Submit([&](Db& db) -> Status {
+      TRIPSIM_ASSIGN_OR_RETURN(
+          s, db.Prepare("UPDATE bookings SET idempotency_key = NULL "
+                        "WHERE idempotency_key IS NOT NULL AND created_at < ?"));
+      return s.Bind(1, before_millis).Run();
+    });
+  }
+
+  Status Ping() override {
+    Result<int> r = Read<int>([](Db& db) -> Result<int> {
+      TRIPSIM_ASSIGN_OR_RETURN(s, db.Prepare("SELECT 1"));
+      if (s.Step() != Stmt::kRow) return s.Error();
+      return 1;
+    });
+    return r.status();
+  }
+
+ private:
+  // Runs `fn` on a pooled read connection.
+  template <typename T, typename Fn>
+  Result<T> Read(Fn fn) {
+    Db db;
+    {
+      std::lock_guard lock(pool_mu_);
+      if (!pool_.empty()) {
+        db = std::move(pool_.back());
+        pool_.pop_back();
+      }
+    }
+    if (db.raw() == nullptr) {
+      TRIPSIM_ASSIGN_OR_RETURN(opened, Db::Open(path_, false));
+      db = std::move(opened);
+    }
+    Result<T> r = fn(db);
+    std::lock_guard lock(pool_mu_);
+    pool_.push_back(std::move(db));
+    return r;
+  }
+
+  Result<Partner> QueryPartner(const char* where, const std::string& value) {
+    return Read<Partner>([&](Db& db) -> Result<Partner> {
+      TRIPSIM_ASSIGN_OR_RETURN(s, db.Prepare("SELECT " + std::string(kPartnerColumns) +
+                                            " FROM partners WHERE " + where));
+      s.Bind(1, value);
+      Stmt::StepResult r = s.Step();
+      if (r == Stmt::kError) return s.Error();
+      if (r == Stmt::kDone) return NotFound("partner not found");
+      return ReadPartner(s);
+    });
+  }
+
+  const std::string path_;
+  GroupCommitWriter writer_;
+  std::mutex pool_mu_;
+  std::vector<Db> pool_;  // guarded by pool_mu_
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
+  TRIPSIM_ASSIGN_OR_RETURN(db, Db::Open(options.path, true));
+  if (options.migrate) TRIPSIM_RETURN_IF_ERROR(Migrate(db));
+  return std::unique_ptr<Store>(
+      std::make_unique<SqliteStore>(options.path, std::move(db), options.max_batch));
+}
+
+}  // namespace tripsim::store

@@ -1,0 +1,93 @@
+// store::Store: the one seam between tripsim and its database (design.md section 7).
+//
+// Implementations: MemoryStore (tests), SqliteStore (the embedded default, group commit) and,
+// later, PostgresStore. All of them pass the conformance suite in store_conformance_test.cc.
+// Every method is thread-safe. A write method returns only after its data is durable (for the
+// SQLite store: committed and fsynced); a failed write leaves nothing behind.
+//
+//   std::unique_ptr<Store> store = OpenSqliteStore({.path = "var/tripsim.db"}).value();
+//   Result<CreateResult> r = store->CreateBooking(booking);
+//   if (r.ok() && !r->created) ...  // an earlier booking had the same booking_id
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tripsim/base/date.h"
+#include "tripsim/base/status.h"
+#include "tripsim/domain/booking.h"
+#include "tripsim/domain/package.h"
+#include "tripsim/domain/partner.h"
+
+namespace tripsim::store {
+
+struct BookingFilter {
+  std::optional<domain::BookingStatus> status;
+  std::optional<Date> created_from;  // inclusive, UTC dates of creation
+  std::optional<Date> created_to;    // inclusive
+  int page = 1;                      // from 1
+  int per_page = 20;
+};
+
+struct BookingPage {
+  std::vector<domain::Booking> bookings;  // newest first
+  int64_t total = 0;                      // matching bookings on every page
+};
+
+struct CreateResult {
+  domain::Booking booking;  // the stored booking: the new one, or the one that already existed
+  bool created = false;     // false when (partner, booking_id) or (partner, key) existed
+};
+
+// Decides, inside the write transaction, whether a booking may be cancelled. Returns Ok to
+// cancel, or the Status to answer with.
+using CancelRule = std::function<Status(const domain::Booking&)>;
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Partners. CreatePartner fails with kAlreadyExists when the id or api_key is taken;
+  // UpdatePartner with kNotFound for an unknown id.
+  virtual Status CreatePartner(const domain::Partner& partner) = 0;
+  virtual Status UpdatePartner(const domain::Partner& partner) = 0;
+  virtual Result<domain::Partner> GetPartner(const std::string& id) = 0;
+  // kNotFound when no partner has this key.
+  virtual Result<domain::Partner> FindPartnerByApiKey(const std::string& api_key) = 0;
+  virtual Result<std::vector<domain::Partner>> ListPartners() = 0;
+
+  // Catalog. Upserts by id, atomically. With retire_missing, packages absent from `packages`
+  // are marked retired (never deleted: bookings keep their snapshots).
+  virtual Status UpsertPackages(const std::vector<domain::Package>& packages,
+                                bool retire_missing) = 0;
+  virtual Result<std::vector<domain::Package>> ListPackages() = 0;
+
+  // Bookings. Writes the booking with its promo codes and messages in one transaction. When the
+  // partner already has a booking with the same booking_id (or idempotency_key), writes nothing
+  // and returns that booking with created = false; concurrent duplicates resolve to one booking.
+  virtual Result<CreateResult> CreateBooking(const domain::Booking& booking) = 0;
+  // kNotFound for an unknown id and for another partner's booking.
+  virtual Result<domain::Booking> GetBooking(const std::string& partner_id,
+                                             const std::string& id) = 0;
+  // The booking with this (partner, booking_id), or with this (partner, idempotency_key).
+  virtual Result<domain::Booking> FindBookingByReference(const std::string& partner_id,
+                                                         const std::string& booking_id) = 0;
+  virtual Result<domain::Booking> FindBookingByIdempotencyKey(const std::string& partner_id,
+                                                              const std::string& key) = 0;
+  virtual Result<BookingPage> ListBookings(const std::string& partner_id,
+                                           const BookingFilter& filter) = 0;
+  // Cancels atomically: loads the booking, asks `rule`, and when it allows, sets the booking
+  // CANCELLED, its live promo codes REVOKED and its pending messages CANCELLED. Returns the
+  // booking after the change (or unchanged, when `rule` refused with a failure Status).
+  virtual Result<domain::Booking> CancelBooking(const std::string& partner_id,
+                                                const std::string& id, const CancelRule& rule) = 0;
+  // Forgets idempotency keys of bookings created before `before_millis` (kept 24 h).
+  virtual Status ExpireIdempotencyKeys(int64_t before_millis) = 0;
+
+  // Ok when the database answers.
+  virtual Status Ping() = 0;
+};
+
+}  // namespace tripsim::store

@@ -1,0 +1,264 @@
+// One conformance suite for every Store implementation (memory, SQLite; PostgreSQL when a
+// server is available through TRIPSIM_TEST_POSTGRES_URL).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <thread>
+
+#include "tripsim/base/ids.h"
+#include "tripsim/store/memory_store.h"
+#include "tripsim/store/sqlite/sqlite_store.h"
+
+namespace tripsim::store {
+namespace {
+
+using domain::Booking;
+using domain::BookingStatus;
+using domain::MessageStatus;
+using domain::Partner;
+using domain::PromoStatus;
+
+struct StoreFactory {
+  std::string name;
+  std::function<std::unique_ptr<Store>(const std::string& dir)> open;
+};
+
+std::string Dir() {
+  auto dir = std::filesystem::temp_directory_path() / ("tripsim-store-" + NewId(""));
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
+
+Partner MakePartner(const std::string& id) {
+  Partner p;
+  p.id = id;
+  p.name = "Partner " + id;
+  p.api_key = "key-" + id;
+  p.secret_sealed = "sealed";
+  p.strategy_json = R"({"name":"fixed_size","size":"1GB"})";
+  p.destination_allow_list = {"FR", "DE"};
+  p.created_at = 1000;
+  return p;
+}
+
+domain::Package MakePackage(const std::string& id) {
+  return {id, "France " + id, "sample", {"FR"}, "", 1024, 7, domain::PackageType::kDataLimited,
+          {200, "EUR"}, {500, "EUR"}, false};
+}
+
+Booking MakeBooking(const std::string& partner, std::optional<std::string> ref,
+                    int64_t created_at = 5000) {
+  Booking b;
+  b.id = NewId("bk_");
+  b.partner_id = partner;
+  b.request.booking_id = std::move(ref);
+  b.request.departure_date = "2026-07-15";
+  b.request.return_date = "2026-07-22";
+  b.request.email = "ada@example.com";
+  b.request.first_name = "Ada";
+  b.request.pax = 2;
+  domain::PackageSpec spec;
+  spec.destinations = {"FR"};
+  spec.size_mb = 1024;
+  b.request.package_specifications = {spec};
+  b.request.should_send_message = true;
+  b.request.channels = {"EMAIL"};
+  b.created_at = created_at;
+  b.fingerprint = "fp";
+  for (int i = 0; i < 2; ++i) {
+    domain::PromoCode p;
+    p.code = NewId("PC-");
+    p.uuid = NewUuidV4();
+    p.package = MakePackage("fr-1gb-7d");
+    p.destination = "FR";
+    p.assignment = {"fixed_size", "smallest package with at least 1GB"};
+    p.valid_until = Date{20700};
+    b.promo_codes.push_back(p);
+  }
+  domain::Message m;
+  m.id = NewId("msg_");
+  m.channel = "EMAIL";
+  m.kind = "booking_confirmation";
+  m.created_at = created_at;
+  m.due_at = created_at;
+  b.messages.push_back(m);
+  return b;
+}
+
+class StoreConformance : public ::testing::TestWithParam<StoreFactory> {
+ protected:
+  void SetUp() override {
+    dir_ = Dir();
+    store_ = GetParam().open(dir_);
+    ASSERT_TRUE(store_->CreatePartner(MakePartner("pt_a")).ok());
+    ASSERT_TRUE(store_->CreatePartner(MakePartner("pt_b")).ok());
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::string dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreConformance, PartnersRoundTripAndKeysAreUnique) {
+  auto p = store_->FindPartnerByApiKey("key-pt_a");
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(*p, MakePartner("pt_a"));
+  EXPECT_EQ(store_->CreatePartner(MakePartner("pt_a")).code(), ErrorCode::kAlreadyExists);
+  Partner changed = *p;
+  changed.enabled = false;
+  changed.webhook_url = "https://example.com/hook";
+  ASSERT_TRUE(store_->UpdatePartner(changed).ok());
+  EXPECT_EQ(*store_->GetPartner("pt_a"), changed);
+  EXPECT_EQ(store_->GetPartner("pt_zz").status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store_->UpdatePartner(MakePartner("pt_zz")).code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store_->ListPartners()->size(), 2u);
+}
+
+TEST_P(StoreConformance, PackagesUpsertAndRetire) {
+  ASSERT_TRUE(store_->UpsertPackages({MakePackage("a"), MakePackage("b")}, false).ok());
+  domain::Package a2 = MakePackage("a");
+  a2.validity_days = 30;
+  ASSERT_TRUE(store_->UpsertPackages({a2}, true).ok());
+  auto all = store_->ListPackages();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0], a2);
+  EXPECT_TRUE((*all)[1].retired);
+}
+
+TEST_P(StoreConformance, BookingsRoundTripWithCodesAndMessages) {
+  Booking b = MakeBooking("pt_a", "TRV-1");
+  auto r = store_->CreateBooking(b);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(r->created);
+  auto got = store_->GetBooking("pt_a", b.id);
+  ASSERT_TRUE(got.ok()) << got.status().message();
+  EXPECT_EQ(*got, b);
+  EXPECT_EQ(*store_->FindBookingByReference("pt_a", "TRV-1"), b);
+}
+
+TEST_P(StoreConformance, PartnersSeeOnlyTheirOwnBookings) {
+  Booking b = MakeBooking("pt_a", "TRV-1");
+  ASSERT_TRUE(store_->CreateBooking(b).ok());
+  EXPECT_EQ(store_->GetBooking("pt_b", b.id).status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store_->FindBookingByReference("pt_b", "TRV-1").status().code(), ErrorCode::kNotFound);
+  auto rule = [](const Booking&) { return Status::Ok(); };
+  EXPECT_EQ(store_->CancelBooking("pt_b", b.id, rule).status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store_->ListBookings("pt_b", {})->total, 0);
+  // The same booking_id is independent per partner.
+  EXPECT_TRUE(store_->CreateBooking(MakeBooking("pt_b", "TRV-1"))->created);
+}
+
+TEST_P(StoreConformance, DuplicateReferenceReturnsTheOriginal) {
+  Booking first = MakeBooking("pt_a", "TRV-1");
+  ASSERT_TRUE(store_->CreateBooking(first).ok());
+  auto again = store_->CreateBooking(MakeBooking("pt_a", "TRV-1"));
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->created);
+  EXPECT_EQ(again->booking, first);
+}
+
+TEST_P(StoreConformance, IdempotencyKeysDeduplicateUntilExpired) {
+  Booking first = MakeBooking("pt_a", std::nullopt, 1000);
+  first.idempotency_key = "key-1";
+  ASSERT_TRUE(store_->CreateBooking(first)->created);
+  Booking second = MakeBooking("pt_a", std::nullopt, 2000);
+  second.idempotency_key = "key-1";
+  EXPECT_FALSE(store_->CreateBooking(second)->created);
+  EXPECT_EQ(store_->FindBookingByIdempotencyKey("pt_a", "key-1")->id, first.id);
+  ASSERT_TRUE(store_->ExpireIdempotencyKeys(1500).ok());
+  EXPECT_TRUE(store_->CreateBooking(second)->created);
+}
+
+TEST_P(StoreConformance, ConcurrentDuplicatesResolveToOneBooking) {
+  std::atomic<int> created{0};
+  std::vector<std::thread> threads;
+  std::vector<std::string> ids(32);
+  for (int i = 0; i < 32; ++i) {
+    threads.emplace_back([&, i] {
+      auto r = store_->CreateBooking(MakeBooking("pt_a", "TRV-RACE"));
+      ASSERT_TRUE(r.ok()) << r.status().message();
+      if (r->created) ++created;
+      ids[static_cast<size_t>(i)] = r->booking.id;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(created.load(), 1);
+  for (const auto& id : ids) EXPECT_EQ(id, ids[0]);
+  EXPECT_EQ(store_->ListBookings("pt_a", {})->total, 1);
+}
+
+TEST_P(StoreConformance, ListsNewestFirstWithPagingAndFilters) {
+  const int64_t day = 86'400'000;
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(store_->CreateBooking(MakeBooking("pt_a", "TRV-" + std::to_string(i), i * day)).ok());
+  }
+  auto page = store_->ListBookings("pt_a", {.page = 1, .per_page = 2});
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->total, 5);
+  ASSERT_EQ(page->bookings.size(), 2u);
+  EXPECT_EQ(page->bookings[0].request.booking_id, "TRV-4");
+  EXPECT_EQ(page->bookings[0].promo_codes.size(), 2u);
+  auto last = store_->ListBookings("pt_a", {.page = 3, .per_page = 2});
+  ASSERT_EQ(last->bookings.size(), 1u);
+  EXPECT_EQ(last->bookings[0].request.booking_id, "TRV-0");
+  auto ranged = store_->ListBookings(
+      "pt_a", {.created_from = Date{1}, .created_to = Date{2}, .page = 1, .per_page = 20});
+  EXPECT_EQ(ranged->total, 2);
+  auto cancelled = store_->ListBookings("pt_a", {.status = BookingStatus::kCancelled});
+  EXPECT_EQ(cancelled->total, 0);
+}
+
+TEST_P(StoreConformance, CancelAppliesOnlyWhenTheRuleAllows) {
+  Booking b = MakeBooking("pt_a", "TRV-1");
+  ASSERT_TRUE(store_->CreateBooking(b).ok());
+  auto refused = store_->CancelBooking("pt_a", b.id, [](const Booking&) {
+    return Status(ErrorCode::kFailedPrecondition, "no");
+  });
+  EXPECT_EQ(refused.status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(store_->GetBooking("pt_a", b.id)->status, BookingStatus::kConfirmed);
+  auto done = store_->CancelBooking("pt_a", b.id, [](const Booking&) { return Status::Ok(); });
+  ASSERT_TRUE(done.ok());
+  Booking after = *store_->GetBooking("pt_a", b.id);
+  EXPECT_EQ(after, *done);
+  EXPECT_EQ(after.status, BookingStatus::kCancelled);
+  EXPECT_EQ(after.promo_codes[0].status, PromoStatus::kRevoked);
+  EXPECT_EQ(after.messages[0].status, MessageStatus::kCancelled);
+  auto filtered = store_->ListBookings("pt_a", {.status = BookingStatus::kCancelled});
+  EXPECT_EQ(filtered->total, 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllStores, StoreConformance,
+    ::testing::Values(StoreFactory{"memory", [](const std::string&) { return NewMemoryStore(); }},
+                      StoreFactory{"sqlite",
+                                   [](const std::string& dir) {
+                                     return OpenSqliteStore({.path = dir + "/t.db"}).value();
+                                   }}),
+    [](const auto& param_info) { return param_info.param.name; });
+
+TEST(SqliteStore, KeepsBookingsAcrossReopen) {
+  std::string dir = Dir();
+  Booking b = MakeBooking("pt_a", "TRV-1");
+  {
+    auto s = OpenSqliteStore({.path = dir + "/t.db"}).value();
+    ASSERT_TRUE(s->CreatePartner(MakePartner("pt_a")).ok());
+    ASSERT_TRUE(s->CreateBooking(b).ok());
+  }
+  auto s = OpenSqliteStore({.path = dir + "/t.db"}).value();
+  EXPECT_EQ(*s->GetBooking("pt_a", b.id), b);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(SqliteStore, ReportsAnUnopenableFile) {
+  auto s = OpenSqliteStore({.path = "/nonexistent-dir/x/t.db"});
+  EXPECT_EQ(s.status().code(), ErrorCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace tripsim::store
