@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
-#include "tripsim/base/crypto.h"
 #include "tripsim/wire/validate.h"
 
 namespace tripsim::wire {
@@ -310,7 +309,7 @@ json::object EncodeSpec(const PackageSpec& s) {
   return o;
 }
 
-// The stored request fields, in a fixed order (this order is also the fingerprint's).
+// The stored request fields, in a fixed order.
 void EncodeRequestFields(const BookingRequest& r, json::object& o) {
   o["booking_id"] = OptionalString(r.booking_id);
   o["departure_date"] = r.departure_date;
@@ -438,12 +437,6 @@ Result<BookingRequest> ParseCreateBooking(std::string_view body, const ParseOpti
   ParseCommunication(o, options, r, check);
   if (!check.ok()) return InvalidArgument("Validation failed", check.Take());
   return r;
-}
-
-std::string Fingerprint(const BookingRequest& request) {
-  json::object o;
-  EncodeRequestFields(request, o);
-  return crypto::Sha256Hex(json::serialize(o));
 }
 
 std::string EncodeBookingResponse(const domain::Booking& booking, const EncodeOptions& options,

@@ -34,10 +34,6 @@ struct ParseOptions {
 Result<domain::BookingRequest> ParseCreateBooking(std::string_view body,
                                                   const ParseOptions& options);
 
-// SHA-256 of a canonical encoding of the request: equal for requests that are equal after
-// parsing (design.md 10), different otherwise.
-std::string Fingerprint(const domain::BookingRequest& request);
-
 struct EncodeOptions {
   std::string public_url;  // claim_url and deep_link_url are built on it
 };

@@ -137,16 +137,6 @@ TEST(ParseCreateBooking, RejectsNonObjectsAndBrokenJson) {
   EXPECT_FALSE(ParseCreateBooking(deep, {.today = kToday}).ok());
 }
 
-TEST(Fingerprint, EqualAfterParsingDifferentOtherwise) {
-  json::object a = Valid();
-  json::object b = Valid();
-  b["unknown"] = 1;
-  b["external_id"] = nullptr;
-  EXPECT_EQ(Fingerprint(*Parse(a)), Fingerprint(*Parse(b)));
-  b["first_name"] = "Grace";
-  EXPECT_NE(Fingerprint(*Parse(a)), Fingerprint(*Parse(b)));
-}
-
 TEST(EncodeError, HasTheDocumentedShape) {
   json::value v = json::parse(EncodeError(
       400, InvalidArgument("Validation failed", {{"departure_date", "must be a date", {}}})));

@@ -1,0 +1,191 @@
+#include "tripsim/booking/booking_service.h"
+
+#include <algorithm>
+
+#include "tripsim/base/ids.h"
+#include "tripsim/booking/fingerprint.h"
+#include "tripsim/booking/promo_code.h"
+#include "tripsim/strategy/assign.h"
+
+namespace tripsim::booking {
+
+using domain::Booking;
+using domain::BookingRequest;
+
+std::shared_ptr<const catalog::Catalog> CatalogHolder::Get() const {
+  std::lock_guard lock(mu_);
+  return current_;
+}
+
+void CatalogHolder::Set(std::shared_ptr<const catalog::Catalog> catalog) {
+  std::lock_guard lock(mu_);
+  current_ = std::move(catalog);
+}
+
+Status CatalogHolder::Reload(store::Store& store) {
+  TRIPSIM_ASSIGN_OR_RETURN(packages, store.ListPackages());
+  Set(std::make_shared<const catalog::Catalog>(std::move(packages)));
+  return Status::Ok();
+}
+
+BookingService::BookingService(store::Store& store, const CatalogHolder& catalogs,
+                               const Clock& clock, Options options)
+    : store_(store), catalogs_(catalogs), clock_(clock), options_(options) {}
+
+namespace {
+
+Status Conflict(const Booking& existing, const std::string& field) {
+  return {ErrorCode::kAlreadyExists,
+          "A booking with this " + field + " already exists with a different request",
+          {{field, "already used by booking " + existing.id + " with a different payload",
+            existing.id}}};
+}
+
+}  // namespace
+
+Result<CreateOutcome> BookingService::Repeat(const Booking& existing,
+                                             const std::string& fingerprint) {
+  if (existing.fingerprint != fingerprint) {
+    return Conflict(existing, existing.request.booking_id ? "booking_id" : "Idempotency-Key");
+  }
+  return CreateOutcome{existing, false, {}};
+}
+
+Result<CreateOutcome> BookingService::Create(const ActivePartner& partner,
+                                             const BookingRequest& request,
+                                             const std::string& idempotency_key) {
+  const std::string& partner_id = partner.partner.id;
+  const std::string key = request.booking_id ? "" : idempotency_key;
+  std::string fingerprint = Fingerprint(request);
+  // A repeat is answered from the store before any work is done.
+  Result<Booking> existing = request.booking_id
+                                 ? store_.FindBookingByReference(partner_id, *request.booking_id)
+                             : !key.empty() ? store_.FindBookingByIdempotencyKey(partner_id, key)
+                                            : Result<Booking>(NotFound(""));
+  if (existing.ok()) return Repeat(*existing, fingerprint);
+  if (existing.status().code() != ErrorCode::kNotFound) return existing.status();
+
+  std::vector<FieldIssue> warnings;
+  TRIPSIM_ASSIGN_OR_RETURN(booking, Build(partner, request, key, warnings));
+  booking.fingerprint = fingerprint;
+  TRIPSIM_ASSIGN_OR_RETURN(stored, store_.CreateBooking(booking));
+  if (!stored.created) return Repeat(stored.booking, fingerprint);  // lost a race to a twin
+  return CreateOutcome{std::move(stored.booking), true, std::move(warnings)};
+}
+
+Result<Booking> BookingService::Build(const ActivePartner& partner, const BookingRequest& request,
+                                      const std::string& idempotency_key,
+                                      std::vector<FieldIssue>& warnings) {
+  const int64_t now = clock_.NowMillis();
+  std::shared_ptr<const catalog::Catalog> catalog = catalogs_.Get();
+  Booking b;
+  b.id = NewId("bk_");
+  b.partner_id = partner.partner.id;
+  b.request = request;
+  b.created_at = now;
+  b.idempotency_key = idempotency_key;
+  const strategy::TripInfo trip{request.trip_days(), request.travellers()};
+  const Date departure = request.departure();
+
+  for (size_t i = 0; i < request.package_specifications.size(); ++i) {
+    const domain::PackageSpec& spec = request.package_specifications[i];
+    Result<strategy::Decision> d =
+        strategy::Assign(*catalog, partner.strategy, partner.policy, spec, trip);
+    if (!d.ok()) {
+      const Status& s = d.status();
+      std::string field = "package_specifications[" + std::to_string(i) + "]" +
+                          (spec.package_id ? ".package_id" : ".destination");
+      return Status(s.code(), s.code() == ErrorCode::kUnprocessable ? "No package satisfies the specification"
+                                                                   : "Not permitted",
+                    {{field, s.message(), {}}});
+    }
+    for (int traveller = 0; traveller < request.travellers(); ++traveller) {
+      if (d->picks.empty()) {  // destinationless: the traveller chooses at redemption
+        domain::PromoCode p;
+        p.code = NewPromoCode();
+        p.uuid = NewUuidV4();
+        p.spec_index = static_cast<int>(i);
+        p.assignment = d->assignment;
+        p.valid_until = Date{departure.days + options_.destinationless_validity_days};
+        b.promo_codes.push_back(std::move(p));
+      }
+      for (const strategy::Pick& pick : d->picks) {
+        domain::PromoCode p;
+        p.code = NewPromoCode();
+        p.uuid = NewUuidV4();
+        p.spec_index = static_cast<int>(i);
+        p.package = *pick.package;
+        std::string dest;
+        for (const auto& code : pick.destinations) dest += (dest.empty() ? "" : ",") + code;
+        p.destination = dest;
+        p.assignment = d->assignment;
+        p.valid_until =
+            Date{departure.days + pick.package->validity_days + options_.grace_days};
+        b.promo_codes.push_back(std::move(p));
+      }
+    }
+  }
+
+  bool wants_email = request.should_send_message &&
+                     std::find(request.channels.begin(), request.channels.end(), "EMAIL") !=
+                         request.channels.end();
+  if (wants_email && !request.email) {
+    warnings.push_back({"email", "no address: the traveller can claim the code at claim_url", {}});
+  } else if (wants_email) {
+    domain::Message m;
+    m.id = NewId("msg_");
+    m.channel = "EMAIL";
+    m.kind = "booking_confirmation";
+    m.created_at = now;
+    m.due_at = now;
+    b.messages.push_back(std::move(m));
+  }
+  return b;
+}
+
+Result<Booking> BookingService::Get(const std::string& partner_id, const std::string& id) {
+  return store_.GetBooking(partner_id, id);
+}
+
+Result<Booking> BookingService::GetByReference(const std::string& partner_id,
+                                               const std::string& booking_id) {
+  return store_.FindBookingByReference(partner_id, booking_id);
+}
+
+Result<store::BookingPage> BookingService::List(const std::string& partner_id,
+                                                const store::BookingFilter& f) {
+  return store_.ListBookings(partner_id, f);
+}
+
+Result<Booking> BookingService::Cancel(const std::string& partner_id, const std::string& id) {
+  const Date today = DateOfMillis(clock_.NowMillis());
+  return store_.CancelBooking(partner_id, id, [today](const Booking& b) -> Status {
+    auto refuse = [](std::string why) {
+      return Status(ErrorCode::kFailedPrecondition, "Cancellation not allowed: " + why);
+    };
+    if (b.status == domain::BookingStatus::kCancelled) return Status::Ok();
+    for (const auto& m : b.messages) {
+      if (m.status == domain::MessageStatus::kSent || m.attempts > 0) {
+        return refuse("a message to the traveller was already sent");
+      }
+    }
+    for (const auto& p : b.promo_codes) {
+      if (p.status == domain::PromoStatus::kRedeemed) {
+        return refuse("a promo code of this booking was already redeemed");
+      }
+    }
+    if (today > b.request.departure()) return refuse("the departure date has passed");
+    if (b.status != domain::BookingStatus::kConfirmed) {
+      return refuse("the booking is " + std::string(domain::BookingStatusName(b.status)));
+    }
+    return Status::Ok();
+  });
+}
+
+Result<Booking> BookingService::CancelByReference(const std::string& partner_id,
+                                                  const std::string& booking_id) {
+  TRIPSIM_ASSIGN_OR_RETURN(b, store_.FindBookingByReference(partner_id, booking_id));
+  return Cancel(partner_id, b.id);
+}
+
+}  // namespace tripsim::booking

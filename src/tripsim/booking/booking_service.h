@@ -1,0 +1,86 @@
+// BookingService: the booking use cases behind the partner API (design.md 2.3-2.5): create
+// (assign packages, issue promo codes, queue messages, idempotently), read, list and cancel.
+// Transport-neutral: the api layer parses and serialises; every rule lives here.
+//
+//   BookingService service(store, catalogs, clock, {.grace_days = 30});
+//   Result<CreateOutcome> r = service.Create(partner, request, idempotency_key);
+//   // r->created: 201 when true, 200 for an idempotent repeat
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "tripsim/base/clock.h"
+#include "tripsim/base/status.h"
+#include "tripsim/booking/partner_directory.h"
+#include "tripsim/catalog/catalog.h"
+#include "tripsim/domain/booking.h"
+#include "tripsim/store/store.h"
+
+namespace tripsim::booking {
+
+// The current catalog snapshot, swapped atomically when the catalog changes. Thread-safe.
+class CatalogHolder {
+ public:
+  std::shared_ptr<const catalog::Catalog> Get() const;
+  void Set(std::shared_ptr<const catalog::Catalog> catalog);
+  // Reads every package from the store into a new snapshot.
+  Status Reload(store::Store& store);
+
+ private:
+  mutable std::mutex mu_;
+  std::shared_ptr<const catalog::Catalog> current_ =
+      std::make_shared<const catalog::Catalog>(std::vector<domain::Package>{});
+};
+
+struct CreateOutcome {
+  domain::Booking booking;
+  bool created = false;              // false for an idempotent repeat
+  std::vector<FieldIssue> warnings;  // e.g. EMAIL requested without an address
+};
+
+class BookingService {
+ public:
+  struct Options {
+    int grace_days = 30;  // promo codes stay valid this long after departure + validity
+    int destinationless_validity_days = 365;
+  };
+
+  BookingService(store::Store& store, const CatalogHolder& catalogs, const Clock& clock,
+                 Options options);
+
+  // Creates a booking, or returns the existing one for a repeat of the same request.
+  // Errors: kAlreadyExists (409, details name the existing id) for the same booking_id or
+  // idempotency key with a different request; kPermissionDenied (403) for a destination or
+  // type the partner may not use; kUnprocessable (422) when no package fits.
+  Result<CreateOutcome> Create(const ActivePartner& partner, const domain::BookingRequest& request,
+                               const std::string& idempotency_key);
+
+  Result<domain::Booking> Get(const std::string& partner_id, const std::string& id);
+  Result<domain::Booking> GetByReference(const std::string& partner_id,
+                                         const std::string& booking_id);
+  Result<store::BookingPage> List(const std::string& partner_id, const store::BookingFilter& f);
+
+  // Cancels when design.md 2.4 allows it: no message sent (or claimed by a worker), no code
+  // redeemed, departure not passed. Cancelling a cancelled booking returns it unchanged.
+  // kFailedPrecondition (409) names the rule that refused.
+  Result<domain::Booking> Cancel(const std::string& partner_id, const std::string& id);
+  Result<domain::Booking> CancelByReference(const std::string& partner_id,
+                                            const std::string& booking_id);
+
+ private:
+  Result<domain::Booking> Build(const ActivePartner& partner, const domain::BookingRequest& request,
+                                const std::string& idempotency_key,
+                                std::vector<FieldIssue>& warnings);
+  Result<CreateOutcome> Repeat(const domain::Booking& existing, const std::string& fingerprint);
+
+  store::Store& store_;
+  const CatalogHolder& catalogs_;
+  const Clock& clock_;
+  const Options options_;
+};
+
+}  // namespace tripsim::booking
