@@ -18,6 +18,7 @@ struct Partner {
   std::vector<std::string> package_types;           // names; empty = data-limited and unlimited
   bool require_body_hash = false;
   std::string webhook_url;
+  std::string webhook_secret_sealed;  // sealed like the API secret; empty without a webhook
   std::string email_from;
   std::string email_reply_to;
   std::string display_name;

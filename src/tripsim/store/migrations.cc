@@ -17,6 +17,7 @@ CREATE TABLE partners (
   package_types TEXT NOT NULL,
   require_body_hash INTEGER NOT NULL,
   webhook_url TEXT NOT NULL,
+  webhook_secret_sealed TEXT NOT NULL,
   email_from TEXT NOT NULL,
   email_reply_to TEXT NOT NULL,
   display_name TEXT NOT NULL,

@@ -19,7 +19,8 @@ using sqlite::Stmt;
 
 constexpr std::string_view kPartnerColumns =
     "id, name, api_key, secret_sealed, enabled, strategy_json, allow_list, package_types, "
-    "require_body_hash, webhook_url, email_from, email_reply_to, display_name, created_at";
+    "require_body_hash, webhook_url, webhook_secret_sealed, email_from, email_reply_to, "
+    "display_name, created_at";
 
 constexpr std::string_view kBookingColumns =
     "id, partner_id, booking_ref, idempotency_key, fingerprint, status, created_at, "
@@ -30,8 +31,8 @@ void BindPartner(Stmt& s, const Partner& p) {
   s.Bind(1, p.id).Bind(2, p.name).Bind(3, p.api_key).Bind(4, p.secret_sealed).Bind(5, p.enabled);
   s.Bind(6, p.strategy_json).Bind(7, JoinList(p.destination_allow_list));
   s.Bind(8, JoinList(p.package_types)).Bind(9, p.require_body_hash).Bind(10, p.webhook_url);
-  s.Bind(11, p.email_from).Bind(12, p.email_reply_to).Bind(13, p.display_name);
-  s.Bind(14, p.created_at);
+  s.Bind(11, p.webhook_secret_sealed).Bind(12, p.email_from).Bind(13, p.email_reply_to);
+  s.Bind(14, p.display_name).Bind(15, p.created_at);
 }
 
 Partner ReadPartner(const Stmt& s) {
@@ -46,10 +47,11 @@ Partner ReadPartner(const Stmt& s) {
   p.package_types = SplitList(s.Text(7));
   p.require_body_hash = s.Int(8) != 0;
   p.webhook_url = s.Text(9);
-  p.email_from = s.Text(10);
-  p.email_reply_to = s.Text(11);
-  p.display_name = s.Text(12);
-  p.created_at = s.Int(13);
+  p.webhook_secret_sealed = s.Text(10);
+  p.email_from = s.Text(11);
+  p.email_reply_to = s.Text(12);
+  p.display_name = s.Text(13);
+  p.created_at = s.Int(14);
   return p;
 }
 
@@ -229,7 +231,7 @@ class SqliteStore final : public Store {
   Status CreatePartner(const Partner& p) override {
     return writer_.Submit([&](Db& db) -> Status {
       TRIPSIM_ASSIGN_OR_RETURN(s, db.Prepare("INSERT INTO partners (" + std::string(kPartnerColumns) +
-                                            ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+                                            ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
       BindPartner(s, p);
       Status st = s.Run();
       if (!st.ok() && s.ConstraintViolated()) {
@@ -244,8 +246,8 @@ class SqliteStore final : public Store {
       TRIPSIM_ASSIGN_OR_RETURN(
           s, db.Prepare("UPDATE partners SET name=?2, api_key=?3, secret_sealed=?4, enabled=?5, "
                         "strategy_json=?6, allow_list=?7, package_types=?8, require_body_hash=?9, "
-                        "webhook_url=?10, email_from=?11, email_reply_to=?12, display_name=?13, "
-                        "created_at=?14 WHERE id=?1"));
+                        "webhook_url=?10, webhook_secret_sealed=?11, email_from=?12, "
+                        "email_reply_to=?13, display_name=?14, created_at=?15 WHERE id=?1"));
       BindPartner(s, p);
       TRIPSIM_RETURN_IF_ERROR(s.Run());
       if (sqlite3_changes(db.raw()) == 0) return NotFound("unknown partner " + p.id);

@@ -1,0 +1,53 @@
+// The tripsim HTTP application: every route of design.md 2.2 wired to its handler, plus the
+// cross-cutting parts (request ids, access logs). Independent of the network: tests call
+// App::Handle directly; the server hands it to HttpServer.
+//
+//   App app(deps, {.public_url = "https://esim.example.com"});
+//   HttpResponse res = app.Handle(request);
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tripsim/api/http.h"
+#include "tripsim/api/http_server.h"
+#include "tripsim/api/router.h"
+#include "tripsim/base/clock.h"
+#include "tripsim/booking/booking_service.h"
+#include "tripsim/booking/partner_directory.h"
+#include "tripsim/store/store.h"
+
+namespace tripsim::api {
+
+struct AppOptions {
+  std::string public_url = "http://127.0.0.1:8080";
+  int64_t signature_window_millis = 300'000;
+  std::vector<std::string> enabled_channels = {"EMAIL"};
+};
+
+struct AppDeps {
+  store::Store& store;
+  booking::BookingService& bookings;
+  booking::PartnerDirectory& partners;
+  const booking::CatalogHolder& catalogs;
+  const Clock& clock;
+};
+
+class App {
+ public:
+  App(AppDeps deps, AppOptions options);
+  ~App();
+
+  // Answers one request. Thread-safe; may block on the store.
+  HttpResponse Handle(const HttpRequest& request) const;
+  // The handlers HttpServer needs, bound to this App.
+  HttpServer::Handlers ServerHandlers() const;
+  const Router& router() const;
+
+ private:
+  class Routes;
+  std::unique_ptr<Routes> routes_;
+};
+
+}  // namespace tripsim::api

@@ -1,0 +1,310 @@
+// The only translation unit that includes Boost.Beast.
+#include "tripsim/api/http_server.h"
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <condition_variable>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "tripsim/base/log.h"
+
+namespace tripsim::api {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+// State shared by the server and its sessions; sessions hold it by shared_ptr, so it outlives
+// the last of them.
+struct Shared {
+  HttpServerOptions options;
+  HttpServer::Handlers handlers;
+  net::thread_pool handler_pool;
+  std::atomic<size_t> connections{0};
+  std::atomic<size_t> in_flight{0};
+  std::atomic<bool> stopping{false};
+  std::mutex drain_mu;
+  std::condition_variable drained;
+
+  Shared(HttpServerOptions o, HttpServer::Handlers h)
+      : options(std::move(o)),
+        handlers(std::move(h)),
+        handler_pool(static_cast<size_t>(std::max(1, options.handler_threads))) {}
+
+  void RequestDone() {
+    if (in_flight.fetch_sub(1) == 1) {
+      std::lock_guard lock(drain_mu);
+      drained.notify_all();
+    }
+  }
+};
+
+namespace {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, std::shared_ptr<Shared> shared)
+      : stream_(std::move(socket)), shared_(std::move(shared)) {
+    beast::error_code ec;
+    auto endpoint = stream_.socket().remote_endpoint(ec);
+    if (!ec) peer_ = endpoint.address().to_string();
+  }
+
+  ~Session() { shared_->connections.fetch_sub(1); }
+
+  void Start() {
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&Session::ReadHeader, shared_from_this()));
+  }
+
+ private:
+  void ReadHeader() {
+    if (shared_->stopping.load()) return Close();
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(shared_->options.header_limit));
+    parser_->body_limit(shared_->options.body_limit);
+    stream_.expires_after(shared_->options.header_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  }
+
+  void OnHeader(beast::error_code ec, size_t) {
+    if (ec == http::error::header_limit) return Reject(431, "Request header fields too large");
+    if (ec == http::error::body_limit) return Reject(413, "Request body too large");
+    if (ec) {
+      if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+          ec == net::error::operation_aborted || ec == net::error::connection_reset ||
+          ec == net::error::eof || buffer_.size() == 0) {
+        return Close();
+      }
+      return Reject(400, "Malformed HTTP request");
+    }
+    auto& req = parser_->get();
+    if (parser_->content_length() && *parser_->content_length() > shared_->options.body_limit) {
+      return Reject(413, "Request body too large (limit " +
+                             std::to_string(shared_->options.body_limit / 1024) + " KiB)");
+    }
+    if (beast::iequals(req[http::field::expect], "100-continue")) {
+      auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+      http::async_write(stream_, *cont,
+                        [self = shared_from_this(), cont](beast::error_code wec, size_t) {
+                          if (wec) return self->Close();
+                          self->ReadBody();
+                        });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    stream_.expires_after(shared_->options.body_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Session::OnBody, shared_from_this()));
+  }
+
+  void OnBody(beast::error_code ec, size_t) {
+    if (ec == http::error::body_limit) return Reject(413, "Request body too large");
+    if (ec == beast::error::timeout) return Reject(408, "Request body not received in time");
+    if (ec) return Close();
+    stream_.expires_never();
+    auto& msg = parser_->get();
+    HttpRequest req;
+    req.method = std::string(msg.method_string());
+    req.target = std::string(msg.target());
+    size_t q = req.target.find('?');
+    req.path = req.target.substr(0, q);
+    req.query = q == std::string::npos ? "" : req.target.substr(q + 1);
+    for (const auto& field : msg) {
+      std::string name(field.name_string());
+      std::transform(name.begin(), name.end(), name.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      req.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
+    req.body = std::move(msg.body());
+    req.peer = peer_;
+    keep_alive_ = msg.keep_alive();
+    version_ = msg.version();
+    Dispatch(std::move(req));
+  }
+
+  void Dispatch(HttpRequest req) {
+    shared_->in_flight.fetch_add(1);
+    const auto& h = shared_->handlers;
+    if (h.runs_inline && h.runs_inline(req)) {
+      Respond(h.handle(req));
+      return;
+    }
+    net::post(shared_->handler_pool, [self = shared_from_this(), req = std::move(req)] {
+      HttpResponse res = self->shared_->handlers.handle(req);
+      net::post(self->stream_.get_executor(),
+                [self, res = std::move(res)]() mutable { self->Respond(std::move(res)); });
+    });
+  }
+
+  // Answers a request rejected before it reached a handler, then closes the connection.
+  void Reject(int status, const std::string& message) {
+    shared_->in_flight.fetch_add(1);
+    keep_alive_ = false;
+    HttpResponse res = shared_->handlers.error_response(status, message);
+    if (shared_->handlers.on_rejected) {
+      HttpRequest req;
+      if (parser_) {
+        req.method = std::string(parser_->get().method_string());
+        req.target = std::string(parser_->get().target());
+        req.path = req.target.substr(0, req.target.find('?'));
+        for (const auto& field : parser_->get()) {
+          std::string name(field.name_string());
+          std::transform(name.begin(), name.end(), name.begin(),
+                         [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+          req.headers.emplace_back(std::move(name), std::string(field.value()));
+        }
+      }
+      req.peer = peer_;
+      shared_->handlers.on_rejected(req, res);
+    }
+    Respond(std::move(res));
+  }
+
+  void Respond(HttpResponse res) {
+    auto msg = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(res.status), version_ == 10 ? 10 : 11);
+    msg->set(http::field::server, "tripsim");
+    msg->set(http::field::content_type, res.content_type);
+    for (auto& [k, v] : res.headers) msg->set(k, v);
+    msg->body() = std::move(res.body);
+    msg->keep_alive(keep_alive_ && !shared_->stopping.load());
+    msg->prepare_payload();
+    stream_.expires_after(shared_->options.body_timeout);
+    http::async_write(stream_, *msg,
+                      [self = shared_from_this(), msg](beast::error_code ec, size_t) {
+                        self->shared_->RequestDone();
+                        if (ec || !msg->keep_alive()) return self->Close();
+                        self->ReadHeader();
+                      });
+  }
+
+  void Close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.socket().close(ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<Shared> shared_;
+  std::string peer_;
+  bool keep_alive_ = true;
+  unsigned version_ = 11;
+};
+
+}  // namespace
+
+class HttpServer::Impl {
+ public:
+  Impl(HttpServerOptions options, Handlers handlers)
+      : shared_(std::make_shared<Shared>(std::move(options), std::move(handlers))),
+        ioc_(std::max(1, shared_->options.io_threads)),
+        acceptor_(net::make_strand(ioc_)) {}
+
+  void SetHandlers(Handlers handlers) { shared_->handlers = std::move(handlers); }
+
+  Result<std::string> Listen() {
+    beast::error_code ec;
+    auto address = net::ip::make_address(shared_->options.listen_host, ec);
+    if (ec) return InvalidArgument("invalid listen address " + shared_->options.listen_host);
+    tcp::endpoint endpoint(address, shared_->options.listen_port);
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return Status(ErrorCode::kUnavailable, "cannot listen on " + shared_->options.listen_host +
+                                                 ":" + std::to_string(endpoint.port()) + ": " +
+                                                 ec.message());
+    }
+    auto bound = acceptor_.local_endpoint();
+    std::string host = bound.address().to_string();
+    if (bound.address().is_v6()) host = "[" + host + "]";
+    return host + ":" + std::to_string(bound.port());
+  }
+
+  void Run() {
+    Accept();
+    for (int i = 0; i < std::max(1, shared_->options.io_threads); ++i) {
+      threads_.emplace_back([this] { ioc_.run(); });
+    }
+  }
+
+  void Stop(std::chrono::milliseconds grace) {
+    if (stopped_) return;
+    stopped_ = true;
+    shared_->stopping.store(true);
+    net::post(acceptor_.get_executor(), [this] {
+      beast::error_code ec;
+      acceptor_.close(ec);
+    });
+    {
+      std::unique_lock lock(shared_->drain_mu);
+      shared_->drained.wait_for(lock, grace, [&] { return shared_->in_flight.load() == 0; });
+    }
+    ioc_.stop();
+    for (auto& t : threads_) t.join();
+    shared_->handler_pool.join();
+  }
+
+  ~Impl() { Stop(std::chrono::milliseconds(0)); }
+
+ private:
+  void Accept() {
+    acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket s) {
+      if (ec) {
+        if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+        log::Warn("http.accept_failed", {{"error", ec.message()}});
+      } else if (shared_->connections.load() >= shared_->options.max_connections) {
+        beast::error_code ignored;
+        s.close(ignored);
+      } else {
+        shared_->connections.fetch_add(1);
+        std::make_shared<Session>(std::move(s), shared_)->Start();
+      }
+      if (acceptor_.is_open()) Accept();
+    });
+  }
+
+  std::shared_ptr<Shared> shared_;
+  net::io_context ioc_;
+  tcp::acceptor acceptor_;
+  std::vector<std::thread> threads_;
+  bool stopped_ = false;
+};
+
+HttpServer::HttpServer(HttpServerOptions options, Handlers handlers)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handlers))) {}
+
+HttpServer::HttpServer(HttpServerOptions options)
+    : impl_(std::make_unique<Impl>(std::move(options), Handlers{})) {}
+
+HttpServer::~HttpServer() = default;
+
+void HttpServer::SetHandlers(Handlers handlers) { impl_->SetHandlers(std::move(handlers)); }
+
+Result<std::string> HttpServer::Listen() { return impl_->Listen(); }
+
+void HttpServer::Run() { impl_->Run(); }
+
+Result<std::string> HttpServer::Start() {
+  TRIPSIM_ASSIGN_OR_RETURN(bound, impl_->Listen());
+  impl_->Run();
+  return bound;
+}
+
+void HttpServer::Stop(std::chrono::milliseconds grace) { impl_->Stop(grace); }
+
+}  // namespace tripsim::api

@@ -1,0 +1,78 @@
+// HttpServer: HTTP/1.1 on Boost.Beast, asynchronous on one io_context run by `io_threads`
+// threads, with handlers run on a separate pool of `handler_threads` so that a handler that
+// waits for a durable commit never blocks network I/O.
+//
+// Limits: body (413), header size (431), a deadline for the whole header (which also closes
+// idle keep-alive connections) and for the body, and a connection cap. Stop() drains
+// in-flight requests.
+//
+//   HttpServer server({.listen_host = "127.0.0.1", .listen_port = 0}, handler);
+//   Result<std::string> bound = server.Start();  // "127.0.0.1:43125"
+//   ...
+//   server.Stop();
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "tripsim/api/http.h"
+#include "tripsim/base/status.h"
+
+namespace tripsim::api {
+
+struct HttpServerOptions {
+  std::string listen_host = "127.0.0.1";
+  unsigned short listen_port = 8080;
+  int io_threads = 2;
+  int handler_threads = 64;
+  size_t body_limit = 64 * 1024;
+  size_t header_limit = 16 * 1024;
+  // From the end of the previous response (or the connection's start) to the end of the
+  // request header: bounds idle keep-alive connections and slow headers alike.
+  std::chrono::milliseconds header_timeout{10000};
+  std::chrono::milliseconds body_timeout{30000};  // for the whole body
+  size_t max_connections = 10000;
+};
+
+// A handler runs on the handler pool, and may block.
+using Handler = std::function<HttpResponse(const HttpRequest&)>;
+
+class HttpServer {
+ public:
+  struct Handlers {
+    Handler handle;  // every request
+    // True when `handle` is cheap and never blocks for this request (health checks), so the
+    // I/O thread may run it directly.
+    std::function<bool(const HttpRequest&)> runs_inline;
+    // Called for requests rejected before a handler sees them (413, 431, 400), with the
+    // response sent, so that they can be counted.
+    std::function<void(const HttpRequest&, const HttpResponse&)> on_rejected;
+    // Builds the body of an error the server itself produces (status, message).
+    std::function<HttpResponse(int, const std::string&)> error_response;
+  };
+
+  HttpServer(HttpServerOptions options, Handlers handlers);
+  // Handlers may also be set after Listen(), before Run().
+  explicit HttpServer(HttpServerOptions options);
+  void SetHandlers(Handlers handlers);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and listens (connections wait in the backlog); returns the bound "host:port".
+  Result<std::string> Listen();
+  // Starts accepting and serving. REQUIRES: Listen() succeeded.
+  void Run();
+  // Listen() then Run().
+  Result<std::string> Start();
+  // Stops accepting, lets in-flight requests finish (up to `grace`), then closes everything.
+  void Stop(std::chrono::milliseconds grace = std::chrono::milliseconds(10000));
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tripsim::api

@@ -1,0 +1,192 @@
+#include "tripsim/api/partner_routes.h"
+
+#include <charconv>
+
+#include "tripsim/api/error_table.h"
+#include "tripsim/auth/verifier.h"
+#include "tripsim/base/log.h"
+#include "tripsim/wire/booking_codec.h"
+#include "tripsim/wire/package_codec.h"
+
+namespace tripsim::api {
+namespace {
+
+using booking::ActivePartner;
+
+// auth::KeyStore over the partner directory.
+class DirectoryKeyStore final : public auth::KeyStore {
+ public:
+  explicit DirectoryKeyStore(booking::PartnerDirectory& dir) : dir_(dir) {}
+  Result<std::optional<auth::Credentials>> Find(std::string_view api_key) const override {
+    TRIPSIM_ASSIGN_OR_RETURN(p, dir_.FindByApiKey(std::string(api_key)));
+    if (!p) return std::optional<auth::Credentials>();
+    return std::optional<auth::Credentials>(auth::Credentials{
+        p->partner.id, p->secret, p->partner.enabled, p->partner.require_body_hash});
+  }
+
+ private:
+  booking::PartnerDirectory& dir_;
+};
+
+HttpResponse Json(int status, std::string body) {
+  return {status, "application/json", std::move(body), {}};
+}
+
+std::optional<int> PositiveInt(const std::string& s) {
+  int v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || v < 1) return std::nullopt;
+  return v;
+}
+
+class PartnerRoutes {
+ public:
+  PartnerRoutes(const AppDeps& deps, const AppOptions& options)
+      : deps_(deps), options_(options), keys_(deps.partners) {}
+
+  // Verifies the request's signature; on success returns the partner.
+  Result<std::shared_ptr<const ActivePartner>> Authenticate(const HttpRequest& r) const {
+    auth::SignedRequest s{r.method,
+                          r.target,
+                          r.Header("x-api-key"),
+                          r.Header("x-timestamp"),
+                          r.Header("x-signature"),
+                          r.Header("x-content-sha256"),
+                          r.body};
+    auth::Verification v =
+        auth::Verify(s, keys_, deps_.clock, {.window_millis = options_.signature_window_millis});
+    if (!v.status.ok()) return v.status;
+    TRIPSIM_ASSIGN_OR_RETURN(p, deps_.partners.FindByApiKey(std::string(*s.api_key)));
+    if (!p) return Status(ErrorCode::kUnauthenticated, "Unknown API key");
+    return p;
+  }
+
+  HttpResponse CreateBooking(const HttpRequest& r) const {
+    TRIPSIM_ASSIGN_OR_RESPOND(partner, Authenticate(r));
+    auto content_type = r.Header("content-type");
+    if (!content_type || content_type->substr(0, content_type->find(';')) != "application/json") {
+      return ErrorResponse(415, "Content-Type must be application/json");
+    }
+    wire::ParseOptions po{.today = DateOfMillis(deps_.clock.NowMillis()),
+                          .enabled_channels = options_.enabled_channels};
+    TRIPSIM_ASSIGN_OR_RESPOND(request, wire::ParseCreateBooking(r.body, po));
+    std::string key(r.Header("idempotency-key").value_or(""));
+    if (key.size() > 200) {
+      return ErrorResponse(InvalidArgument(
+          "Validation failed", {{"Idempotency-Key", "must be at most 200 characters", {}}}));
+    }
+    TRIPSIM_ASSIGN_OR_RESPOND(outcome, deps_.bookings.Create(*partner, request, key));
+    if (outcome.created) {
+      log::Info("booking.created", {{"booking", outcome.booking.id}, {"partner", partner->partner.id}});
+    }
+    return Json(outcome.created ? 201 : 200,
+                wire::EncodeBookingResponse(outcome.booking, Encode(), outcome.warnings));
+  }
+
+  HttpResponse GetBooking(const HttpRequest& r, const PathParams& p) const {
+    TRIPSIM_ASSIGN_OR_RESPOND(partner, Authenticate(r));
+    TRIPSIM_ASSIGN_OR_RESPOND(b, deps_.bookings.Get(partner->partner.id, p.at("id")));
+    return Json(200, wire::EncodeBookingResponse(b, Encode()));
+  }
+
+  HttpResponse GetByReference(const HttpRequest& r, const PathParams& p) const {
+    TRIPSIM_ASSIGN_OR_RESPOND(partner, Authenticate(r));
+    TRIPSIM_ASSIGN_OR_RESPOND(b,
+                              deps_.bookings.GetByReference(partner->partner.id, p.at("booking_id")));
+    return Json(200, wire::EncodeBookingResponse(b, Encode()));
+  }
+
+  HttpResponse Cancel(const HttpRequest& r, const PathParams& p) const {
+    TRIPSIM_ASSIGN_OR_RESPOND(partner, Authenticate(r));
+    TRIPSIM_ASSIGN_OR_RESPOND(b, deps_.bookings.Cancel(partner->partner.id, p.at("id")));
+    return Json(200, wire::EncodeBookingResponse(b, Encode()));
+  }
+
+  HttpResponse CancelByReference(const HttpRequest& r, const PathParams& p) const {
+    TRIPSIM_ASSIGN_OR_RESPOND(partner, Authenticate(r));
+    TRIPSIM_ASSIGN_OR_RESPOND(
+        b, deps_.bookings.CancelByReference(partner->partner.id, p.at("booking_id")));
+    return Json(200, wire::EncodeBookingResponse(b, Encode()));
+  }
+
+  HttpResponse List(const HttpRequest& r) const {
+    TRIPSIM_ASSIGN_OR_RESPOND(partner, Authenticate(r));
+    auto q = ParseQuery(r.query);
+    store::BookingFilter f;
+    std::vector<FieldIssue> issues;
+    if (q.contains("perPage")) {
+      auto n = PositiveInt(q["perPage"]);
+      if (!n) issues.push_back({"perPage", "must be a positive integer", {}});
+      f.per_page = std::min(n.value_or(20), 100);
+    }
+    if (q.contains("page")) {
+      auto n = PositiveInt(q["page"]);
+      if (!n) issues.push_back({"page", "must be a positive integer", {}});
+      f.page = n.value_or(1);
+    }
+    if (q.contains("status") && !q["status"].empty()) {
+      f.status = domain::ParseBookingStatus(q["status"]);
+      if (!f.status) {
+        issues.push_back({"status", "must be CONFIRMED, COMPLETED, CANCELLED or EXPIRED", {}});
+      }
+    }
+    for (const char* key : {"from", "to"}) {
+      if (!q.contains(key) || q[key].empty()) continue;
+      std::optional<Date> d = ParseIsoDateOnly(q[key]);
+      if (!d) issues.push_back({key, "must be a date (YYYY-MM-DD)", {}});
+      (std::string_view(key) == "from" ? f.created_from : f.created_to) = d;
+    }
+    if (!issues.empty()) return ErrorResponse(InvalidArgument("Validation failed", issues));
+    TRIPSIM_ASSIGN_OR_RESPOND(page, deps_.bookings.List(partner->partner.id, f));
+    return Json(200, wire::EncodeBookingList(page.bookings, f.page, f.per_page, page.total, Encode()));
+  }
+
+  HttpResponse Packages(const HttpRequest& r) const {
+    TRIPSIM_ASSIGN_OR_RESPOND(partner, Authenticate(r));
+    auto q = ParseQuery(r.query);
+    TRIPSIM_ASSIGN_OR_RESPOND(filter, wire::ParsePackageQuery(q["destination"], q["size"],
+                                                              q["package_type"]));
+    std::shared_ptr<const catalog::Catalog> cat = deps_.catalogs.Get();
+    std::vector<const domain::Package*> out;
+    for (const domain::Package& p : cat->packages()) {
+      if (wire::PackageMatches(p, filter, partner->policy.allow_list,
+                               partner->policy.package_types)) {
+        out.push_back(&p);
+      }
+    }
+    return Json(200, wire::EncodePackageList(out));
+  }
+
+ private:
+  wire::EncodeOptions Encode() const { return {options_.public_url}; }
+
+  const AppDeps& deps_;
+  const AppOptions& options_;
+  DirectoryKeyStore keys_;
+};
+
+}  // namespace
+
+void AddPartnerRoutes(Router& router, const AppDeps& deps, const AppOptions& options) {
+  auto routes = std::make_shared<PartnerRoutes>(deps, options);
+  router.Add("POST", "/api/bookings",
+             [routes](const HttpRequest& r, const PathParams&) { return routes->CreateBooking(r); });
+  router.Add("GET", "/api/bookings",
+             [routes](const HttpRequest& r, const PathParams&) { return routes->List(r); });
+  router.Add("GET", "/api/bookings/{id}",
+             [routes](const HttpRequest& r, const PathParams& p) { return routes->GetBooking(r, p); });
+  router.Add("DELETE", "/api/bookings/{id}",
+             [routes](const HttpRequest& r, const PathParams& p) { return routes->Cancel(r, p); });
+  router.Add("GET", "/api/bookings/{booking_id}/byExternalBookingId",
+             [routes](const HttpRequest& r, const PathParams& p) {
+               return routes->GetByReference(r, p);
+             });
+  router.Add("DELETE", "/api/bookings/{booking_id}/byExternalBookingId",
+             [routes](const HttpRequest& r, const PathParams& p) {
+               return routes->CancelByReference(r, p);
+             });
+  router.Add("GET", "/api/packages",
+             [routes](const HttpRequest& r, const PathParams&) { return routes->Packages(r); });
+}
+
+}  // namespace tripsim::api

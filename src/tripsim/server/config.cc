@@ -1,0 +1,156 @@
+#include "tripsim/server/config.h"
+
+#include <charconv>
+#include <toml++/toml.h>
+
+namespace tripsim::server {
+namespace {
+
+Status ParseInt(const std::string& text, const char* name, int& out) {
+  int v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    return InvalidArgument(std::string(name) + " must be an integer, got '" + text + "'");
+  }
+  out = v;
+  return Status::Ok();
+}
+
+bool IsHex64(const std::string& s) {
+  if (s.size() != 64) return false;
+  for (char c : s) {
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Status ApplyToml(Config& c, const std::string& path) {
+  toml::table t;
+  try {
+    t = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return InvalidArgument("cannot read config " + path + ": " + std::string(e.description()));
+  }
+  auto str = [&](const char* key, std::string& out) {
+    if (auto v = t[key].value<std::string>()) out = *v;
+  };
+  auto num = [&](const char* key, int& out) {
+    if (auto v = t[key].value<int64_t>()) out = static_cast<int>(*v);
+  };
+  str("listen", c.listen);
+  str("store", c.store);
+  str("env", c.env);
+  if (t.contains("mail")) c.mail_explicit = true;
+  str("mail", c.mail);
+  str("public_url", c.public_url);
+  str("master_key", c.master_key);
+  str("master_key_file", c.master_key_file);
+  num("signature_window_seconds", c.signature_window_seconds);
+  num("io_threads", c.io_threads);
+  num("handler_threads", c.handler_threads);
+  str("log_level", c.log_level);
+  static constexpr const char* kKnown[] = {
+      "listen", "store", "env", "mail", "public_url", "master_key", "master_key_file",
+      "signature_window_seconds", "io_threads", "handler_threads", "log_level"};
+  for (const auto& [key, value] : t) {
+    if (std::find(std::begin(kKnown), std::end(kKnown), key.str()) == std::end(kKnown)) {
+      return InvalidArgument("unknown key '" + std::string(key.str()) + "' in " + path);
+    }
+  }
+  return Status::Ok();
+}
+
+Status ApplyEnvironment(Config& c, const std::function<const char*(const char*)>& getenv) {
+  auto str = [&](const char* name, std::string& out) {
+    if (const char* v = getenv(name)) out = v;
+    return getenv(name) != nullptr;
+  };
+  str("TRIPSIM_LISTEN", c.listen);
+  str("TRIPSIM_STORE", c.store);
+  str("TRIPSIM_ENV", c.env);
+  if (str("TRIPSIM_MAIL", c.mail)) c.mail_explicit = true;
+  str("TRIPSIM_PUBLIC_URL", c.public_url);
+  str("TRIPSIM_MASTER_KEY", c.master_key);
+  str("TRIPSIM_MASTER_KEY_FILE", c.master_key_file);
+  str("TRIPSIM_LOG_LEVEL", c.log_level);
+  if (const char* v = getenv("TRIPSIM_SIGNATURE_WINDOW_SECONDS")) {
+    TRIPSIM_RETURN_IF_ERROR(ParseInt(v, "TRIPSIM_SIGNATURE_WINDOW_SECONDS", c.signature_window_seconds));
+  }
+  if (const char* v = getenv("TRIPSIM_IO_THREADS")) {
+    TRIPSIM_RETURN_IF_ERROR(ParseInt(v, "TRIPSIM_IO_THREADS", c.io_threads));
+  }
+  if (const char* v = getenv("TRIPSIM_HANDLER_THREADS")) {
+    TRIPSIM_RETURN_IF_ERROR(ParseInt(v, "TRIPSIM_HANDLER_THREADS", c.handler_threads));
+  }
+  return Status::Ok();
+}
+
+Result<std::pair<std::string, unsigned short>> ParseListen(const std::string& listen) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return InvalidArgument("listen must be host:port, got '" + listen + "'");
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  int port = 0;
+  std::string p = listen.substr(colon + 1);
+  auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), port);
+  if (ec != std::errc() || end != p.data() + p.size() || port < 0 || port > 65535) {
+    return InvalidArgument("listen port must be 0-65535, got '" + p + "'");
+  }
+  return std::make_pair(host, static_cast<unsigned short>(port));
+}
+
+std::optional<std::string> SqlitePath(const std::string& store) {
+  if (store.rfind("sqlite:", 0) != 0) return std::nullopt;
+  return store.substr(7);
+}
+
+Status Validate(const Config& c) {
+  std::vector<FieldIssue> issues;
+  if (c.env != "staging" && c.env != "production") {
+    issues.push_back({"env", "must be staging or production", {}});
+  }
+  if (!ParseListen(c.listen).ok()) issues.push_back({"listen", "must be host:port", {}});
+  if (!SqlitePath(c.store) || SqlitePath(c.store)->empty()) {
+    issues.push_back({"store", c.store.rfind("postgresql://", 0) == 0
+                                   ? "PostgreSQL is not supported by this build yet; use sqlite:PATH"
+                                   : "must be sqlite:PATH",
+                      {}});
+  }
+  if (c.mail.rfind("maildir:", 0) != 0 && c.mail.rfind("smtp://", 0) != 0 &&
+      c.mail.rfind("smtps://", 0) != 0) {
+    issues.push_back({"mail", "must be maildir:PATH, smtp://host:port or smtps://host:port", {}});
+  }
+  if (!c.master_key.empty() && !IsHex64(c.master_key)) {
+    issues.push_back({"master_key", "TRIPSIM_MASTER_KEY must be 64 hex characters", {}});
+  }
+  if (!c.public_url.empty() && c.public_url.rfind("http://", 0) != 0 &&
+      c.public_url.rfind("https://", 0) != 0) {
+    issues.push_back({"public_url", "must start with http:// or https://", {}});
+  }
+  if (c.signature_window_seconds < 1 || c.signature_window_seconds > 86400) {
+    issues.push_back({"signature_window_seconds", "must be 1 to 86400", {}});
+  }
+  if (c.production()) {
+    if (c.master_key.empty()) {
+      issues.push_back({"master_key", "production requires TRIPSIM_MASTER_KEY", {}});
+    }
+    if (!c.mail_explicit) {
+      issues.push_back({"mail", "production requires an explicit --mail (smtp:// or maildir:)", {}});
+    }
+    if (c.public_url.empty()) {
+      issues.push_back({"public_url", "production requires --public-url", {}});
+    }
+  }
+  if (issues.empty()) return Status::Ok();
+  std::string message = "invalid configuration:";
+  for (const auto& i : issues) message += "\n  " + i.field + ": " + i.issue;
+  return InvalidArgument(message, std::move(issues));
+}
+
+}  // namespace tripsim::server

@@ -1,0 +1,53 @@
+// tripsimd's configuration (design.md 8): defaults, then a TOML file, then TRIPSIM_*
+// environment variables, then command-line flags, each overriding the one before.
+//
+//   Config c = Config::Defaults();
+//   TRIPSIM_RETURN_IF_ERROR(ApplyToml(c, "tripsim.toml"));
+//   ApplyEnvironment(c, environ_lookup);
+//   ...flags...
+//   TRIPSIM_RETURN_IF_ERROR(Validate(c));
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "tripsim/base/status.h"
+
+namespace tripsim::server {
+
+struct Config {
+  std::string listen = "127.0.0.1:8080";
+  std::string store = "sqlite:var/tripsim.db";
+  std::string env = "staging";  // staging | production
+  std::string mail = "maildir:var/mail";
+  bool mail_explicit = false;     // set by the file, environment or a flag
+  std::string public_url;         // default: http://<bound listen address>
+  std::string master_key;         // 64 hex characters (TRIPSIM_MASTER_KEY)
+  std::string master_key_file = "var/master.key";  // staging fallback, created 0600
+  int signature_window_seconds = 300;
+  int io_threads = 0;       // 0: one per core
+  int handler_threads = 64;
+  std::string log_level = "info";
+
+  bool production() const { return env == "production"; }
+};
+
+// Reads the keys of a TOML file (same names as Config's fields) into `c`.
+Status ApplyToml(Config& c, const std::string& path);
+
+// Reads TRIPSIM_LISTEN, TRIPSIM_STORE, TRIPSIM_ENV, TRIPSIM_MAIL, TRIPSIM_PUBLIC_URL,
+// TRIPSIM_MASTER_KEY, TRIPSIM_MASTER_KEY_FILE, TRIPSIM_SIGNATURE_WINDOW_SECONDS,
+// TRIPSIM_IO_THREADS, TRIPSIM_HANDLER_THREADS, TRIPSIM_LOG_LEVEL through `getenv`.
+Status ApplyEnvironment(Config& c, const std::function<const char*(const char*)>& getenv);
+
+// Checks values and the production requirements; names every problem.
+Status Validate(const Config& c);
+
+// "host:port" -> parts; fails on anything else.
+Result<std::pair<std::string, unsigned short>> ParseListen(const std::string& listen);
+
+// The SQLite path of a "sqlite:PATH" store; nullopt for another kind.
+std::optional<std::string> SqlitePath(const std::string& store);
+
+}  // namespace tripsim::server

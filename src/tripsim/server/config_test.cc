@@ -1,0 +1,61 @@
+#include "tripsim/server/config.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+
+namespace tripsim::server {
+namespace {
+
+TEST(Config, FileThenEnvironmentThenFlags) {
+  std::string path = ::testing::TempDir() + "/tripsim-config-test.toml";
+  std::ofstream(path) << "listen = \"0.0.0.0:9000\"\nstore = \"sqlite:/tmp/a.db\"\n";
+  Config c;
+  ASSERT_TRUE(ApplyToml(c, path).ok());
+  EXPECT_EQ(c.listen, "0.0.0.0:9000");
+  std::map<std::string, std::string> env{{"TRIPSIM_STORE", "sqlite:/tmp/b.db"}};
+  ASSERT_TRUE(ApplyEnvironment(c, [&](const char* n) {
+                return env.contains(n) ? env[n].c_str() : nullptr;
+              }).ok());
+  EXPECT_EQ(c.store, "sqlite:/tmp/b.db");
+  EXPECT_EQ(c.listen, "0.0.0.0:9000");
+  EXPECT_TRUE(Validate(c).ok());
+  std::remove(path.c_str());
+}
+
+TEST(Config, RejectsUnknownKeysAndBadValues) {
+  std::string path = ::testing::TempDir() + "/tripsim-config-bad.toml";
+  std::ofstream(path) << "lisen = \"x\"\n";
+  Config c;
+  EXPECT_FALSE(ApplyToml(c, path).ok());
+  c.listen = "nonsense";
+  c.env = "prod";
+  Status s = Validate(c);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.details().size(), 2u);
+  std::remove(path.c_str());
+}
+
+TEST(Config, ProductionNeedsKeyMailAndPublicUrl) {
+  Config c;
+  c.env = "production";
+  Status s = Validate(c);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.details().size(), 3u);
+  c.master_key = std::string(64, 'a');
+  c.mail_explicit = true;
+  c.public_url = "https://esim.example.com";
+  EXPECT_TRUE(Validate(c).ok());
+}
+
+TEST(ParseListen, ReadsHostAndPort) {
+  EXPECT_EQ(ParseListen("127.0.0.1:0")->second, 0);
+  EXPECT_EQ(ParseListen("[::1]:8080")->first, "::1");
+  EXPECT_FALSE(ParseListen("8080").ok());
+  EXPECT_FALSE(ParseListen("host:99999").ok());
+}
+
+}  // namespace
+}  // namespace tripsim::server

@@ -1,0 +1,270 @@
+// tripsimd: the server and the operator's command line (design.md 8).
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "tripsim/base/log.h"
+#include "tripsim/catalog/catalog.h"
+#include "tripsim/server/config.h"
+#include "tripsim/server/partner_admin.h"
+#include "tripsim/server/wiring.h"
+
+namespace tripsim::server {
+namespace {
+
+constexpr int kUsageError = 2;
+constexpr int kFailure = 1;
+
+// Flags every subcommand takes; each overrides the file and the environment when given.
+struct CommonFlags {
+  std::string config_file;
+  std::optional<std::string> store;
+  std::optional<std::string> env;
+
+  void AddTo(CLI::App* app) {
+    app->add_option("--config", config_file, "TOML configuration file");
+    app->add_option("--store", store, "sqlite:PATH (default sqlite:var/tripsim.db)");
+    app->add_option("--env", env, "staging or production (default staging)")
+        ->check(CLI::IsMember({"staging", "production"}));
+  }
+};
+
+int Report(const Status& s) {
+  std::cerr << "tripsimd: " << s.message() << "\n";
+  for (const auto& d : s.details()) std::cerr << "  " << d.field << ": " << d.issue << "\n";
+  return s.code() == ErrorCode::kInvalidArgument || s.code() == ErrorCode::kNotFound
+             ? kUsageError
+             : kFailure;
+}
+
+Result<Config> BuildConfig(const CommonFlags& common,
+                           const std::function<void(Config&)>& apply_flags) {
+  Config c;
+  if (!common.config_file.empty()) TRIPSIM_RETURN_IF_ERROR(ApplyToml(c, common.config_file));
+  TRIPSIM_RETURN_IF_ERROR(ApplyEnvironment(c, [](const char* n) { return std::getenv(n); }));
+  if (common.store) c.store = *common.store;
+  if (common.env) c.env = *common.env;
+  apply_flags(c);
+  TRIPSIM_RETURN_IF_ERROR(Validate(c));
+  return c;
+}
+
+// Reads "JSON" or "@file".
+Result<std::string> InlineOrFile(const std::string& value) {
+  if (value.empty() || value[0] != '@') return value;
+  std::ifstream in(value.substr(1));
+  if (!in) return InvalidArgument("cannot read " + value.substr(1));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> SplitCommas(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  for (std::string item; std::getline(ss, item, ',');) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+// Opens the store and the master key, then runs `fn`, printing its JSON on stdout.
+int WithStore(const CommonFlags& common, bool needs_key,
+              const std::function<Result<std::string>(store::Store&, const std::string&)>& fn) {
+  Result<Config> c = BuildConfig(common, [](Config&) {});
+  if (!c.ok()) return Report(c.status());
+  std::string key;
+  if (needs_key) {
+    Result<std::string> k = LoadMasterKey(*c);
+    if (!k.ok()) return Report(k.status());
+    key = *k;
+  }
+  Result<std::unique_ptr<store::Store>> store = OpenStore(*c);
+  if (!store.ok()) return Report(store.status());
+  Result<std::string> out = fn(**store, key);
+  if (!out.ok()) return Report(out.status());
+  PrintJsonLine(*out);
+  return 0;
+}
+
+struct PartnerFlags {
+  std::string partner_id;
+  std::optional<std::string> name, strategy, webhook_url, email_from, email_reply_to, display_name,
+      allow_list, package_types, require_body_hash;
+
+  void AddSettings(CLI::App* app) {
+    app->add_option("--name", name, "partner name");
+    app->add_option("--strategy", strategy, "strategy JSON, or @file");
+    app->add_option("--webhook-url", webhook_url, "URL that receives signed webhook events");
+    app->add_option("--email-from", email_from, "From address of traveller emails");
+    app->add_option("--email-reply-to", email_reply_to, "Reply-To address of traveller emails");
+    app->add_option("--display-name", display_name, "name shown to travellers");
+    app->add_option("--allow-list", allow_list, "allowed destination countries, comma-separated");
+    app->add_option("--package-types", package_types,
+                    "permitted package types, comma-separated (data-limited,unlimited,starter)");
+    app->add_option("--require-body-hash", require_body_hash,
+                    "require x-content-sha256 in signatures (true|false)")
+        ->check(CLI::IsMember({"true", "false"}));
+  }
+
+  Result<PartnerSpec> Spec() const {
+    PartnerSpec s;
+    s.name = name;
+    if (strategy) {
+      TRIPSIM_ASSIGN_OR_RETURN(text, InlineOrFile(*strategy));
+      s.strategy_json = text;
+    }
+    s.webhook_url = webhook_url;
+    s.email_from = email_from;
+    s.email_reply_to = email_reply_to;
+    s.display_name = display_name;
+    if (allow_list) s.allow_list = SplitCommas(*allow_list);
+    if (package_types) s.package_types = SplitCommas(*package_types);
+    if (require_body_hash) s.require_body_hash = *require_body_hash == "true";
+    return s;
+  }
+};
+
+int Main(int argc, char** argv) {
+  CLI::App app{"tripsimd: the tripsim eSIM distribution server and operator tools"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "help for every subcommand");
+
+  // serve
+  CommonFlags serve_common;
+  std::optional<std::string> listen, mail, public_url;
+  auto* serve = app.add_subcommand("serve", "run the HTTP server");
+  serve_common.AddTo(serve);
+  serve->add_option("--listen", listen, "host:port to listen on (port 0: any free port)");
+  serve->add_option("--mail", mail, "maildir:PATH or smtp://host:port");
+  serve->add_option("--public-url", public_url, "base URL of links sent to travellers");
+
+  CommonFlags migrate_common;
+  auto* migrate = app.add_subcommand("migrate", "apply pending schema migrations and exit");
+  migrate_common.AddTo(migrate);
+
+  // partner ...
+  auto* partner = app.add_subcommand("partner", "manage partners");
+  partner->require_subcommand(1);
+  CommonFlags partner_common;
+  PartnerFlags pf;
+  auto* p_create = partner->add_subcommand("create", "create a partner and print its credentials");
+  partner_common.AddTo(p_create);
+  pf.AddSettings(p_create);
+  auto* p_update = partner->add_subcommand("update", "change a partner's settings");
+  partner_common.AddTo(p_update);
+  p_update->add_option("--partner", pf.partner_id, "partner id")->required();
+  pf.AddSettings(p_update);
+  auto* p_strategy = partner->add_subcommand("set-strategy", "set a partner's package strategy");
+  partner_common.AddTo(p_strategy);
+  p_strategy->add_option("--partner", pf.partner_id, "partner id")->required();
+  p_strategy->add_option("--strategy", pf.strategy, "strategy JSON, or @file")->required();
+  auto* p_list = partner->add_subcommand("list", "list partners (no secrets)");
+  partner_common.AddTo(p_list);
+  std::map<std::string, CLI::App*> by_id_commands;
+  for (const char* name : {"enable", "disable", "rotate-secret"}) {
+    auto* sub = partner->add_subcommand(name, std::string(name) + " a partner");
+    partner_common.AddTo(sub);
+    sub->add_option("--partner", pf.partner_id, "partner id")->required();
+    by_id_commands[name] = sub;
+  }
+
+  // catalog ...
+  auto* cat = app.add_subcommand("catalog", "manage the package catalog");
+  cat->require_subcommand(1);
+  CommonFlags catalog_common;
+  std::string catalog_file;
+  bool replace = false;
+  auto* c_import = cat->add_subcommand("import", "import a catalog file (JSON or CSV), atomically");
+  catalog_common.AddTo(c_import);
+  c_import->add_option("file", catalog_file, "catalog file (.json or .csv)")->required();
+  c_import->add_flag("--replace", replace, "retire packages missing from the file");
+  auto* c_list = cat->add_subcommand("list", "print the catalog as JSON");
+  catalog_common.AddTo(c_list);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  if (serve->parsed()) {
+    Result<Config> c = BuildConfig(serve_common, [&](Config& cfg) {
+      if (listen) cfg.listen = *listen;
+      if (mail) {
+        cfg.mail = *mail;
+        cfg.mail_explicit = true;
+      }
+      if (public_url) cfg.public_url = *public_url;
+    });
+    if (!c.ok()) return Report(c.status());
+    return Serve(*c);
+  }
+  if (migrate->parsed()) {
+    return WithStore(migrate_common, false, [](store::Store&, const std::string&) {
+      return Result<std::string>(std::string(R"({"migrated":true})"));
+    });
+  }
+  if (p_create->parsed() || p_update->parsed() || p_strategy->parsed()) {
+    Result<PartnerSpec> spec = pf.Spec();
+    if (!spec.ok()) return Report(spec.status());
+    return WithStore(partner_common, true, [&](store::Store& s, const std::string& key) {
+      SystemClock clock;
+      return p_create->parsed() ? CreatePartner(s, key, clock, *spec)
+                                : UpdatePartner(s, key, pf.partner_id, *spec);
+    });
+  }
+  if (p_list->parsed()) {
+    return WithStore(partner_common, false,
+                     [](store::Store& s, const std::string&) { return ListPartners(s); });
+  }
+  for (const auto& [name, sub] : by_id_commands) {
+    if (!sub->parsed()) continue;
+    return WithStore(partner_common, name == "rotate-secret",
+                     [&, name = name](store::Store& s, const std::string& key) {
+                       if (name == "rotate-secret") return RotateSecret(s, key, pf.partner_id);
+                       return SetPartnerEnabled(s, pf.partner_id, name == "enable");
+                     });
+  }
+  if (c_import->parsed()) {
+    return WithStore(catalog_common, false, [&](store::Store& s, const std::string&) -> Result<std::string> {
+      std::ifstream in(catalog_file);
+      if (!in) return InvalidArgument("cannot read " + catalog_file);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      bool csv = catalog_file.size() > 4 && catalog_file.substr(catalog_file.size() - 4) == ".csv";
+      std::cerr << "catalog: validating " << catalog_file << "\n";
+      TRIPSIM_ASSIGN_OR_RETURN(
+          packages, catalog::ParseCatalogFile(ss.str(), csv ? catalog::Format::kCsv
+                                                           : catalog::Format::kJson));
+      std::cerr << "catalog: importing " << packages.size() << " packages\n";
+      TRIPSIM_RETURN_IF_ERROR(s.UpsertPackages(packages, replace));
+      return boost::json::serialize(boost::json::object{
+          {"imported", packages.size()}, {"replace", replace}});
+    });
+  }
+  if (c_list->parsed()) {
+    return WithStore(catalog_common, false, [](store::Store& s, const std::string&) -> Result<std::string> {
+      TRIPSIM_ASSIGN_OR_RETURN(packages, s.ListPackages());
+      boost::json::array out;
+      for (const auto& p : packages) {
+        out.emplace_back(boost::json::object{{"id", p.id},
+                                             {"name", p.name},
+                                             {"data", domain::FormatDataSize(p.data_mb)},
+                                             {"validity_days", p.validity_days},
+                                             {"cost", domain::FormatMoney(p.cost)},
+                                             {"retired", p.retired}});
+      }
+      return boost::json::serialize(out);
+    });
+  }
+  return kUsageError;
+}
+
+}  // namespace
+}  // namespace tripsim::server
+
+int main(int argc, char** argv) { return tripsim::server::Main(argc, argv); }

@@ -1,0 +1,42 @@
+// Operator actions on partners (tripsimd partner ...): create with fresh credentials, update
+// settings, enable/disable, rotate the secret. Each returns the JSON to print on stdout.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tripsim/base/clock.h"
+#include "tripsim/base/status.h"
+#include "tripsim/store/store.h"
+
+namespace tripsim::server {
+
+// Settings to create or change; absent fields are left as they are (or defaulted on create).
+struct PartnerSpec {
+  std::optional<std::string> name;
+  std::optional<std::string> strategy_json;  // validated; the default strategy when absent
+  std::optional<std::string> webhook_url;
+  std::optional<std::string> email_from;
+  std::optional<std::string> email_reply_to;
+  std::optional<std::string> display_name;
+  std::optional<bool> require_body_hash;
+  std::optional<std::vector<std::string>> allow_list;     // country codes (alpha-2 or -3)
+  std::optional<std::vector<std::string>> package_types;  // type names
+};
+
+// {"partner_id","api_key","api_secret"[,"webhook_secret"]}
+Result<std::string> CreatePartner(store::Store& store, const std::string& master_key,
+                                  const Clock& clock, const PartnerSpec& spec);
+// The partner as JSON (without secrets).
+Result<std::string> UpdatePartner(store::Store& store, const std::string& master_key,
+                                  const std::string& partner_id, const PartnerSpec& spec);
+Result<std::string> SetPartnerEnabled(store::Store& store, const std::string& partner_id,
+                                      bool enabled);
+// {"partner_id","api_key","api_secret"}: a new secret; the old one stops working.
+Result<std::string> RotateSecret(store::Store& store, const std::string& master_key,
+                                 const std::string& partner_id);
+// [partner...] without secrets.
+Result<std::string> ListPartners(store::Store& store);
+
+}  // namespace tripsim::server
