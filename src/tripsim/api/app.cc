@@ -33,8 +33,8 @@ class App::Routes {
       Status s = deps_.store.Ping();
       if (!s.ok()) {
         log::Warn("readyz.store_unreachable", {{"error", s.message()}});
-        return HttpResponse{503, "application/json",
-                            R"({"status":"unavailable","store":"unreachable"})", {}};
+        return HttpResponse{
+            503, "application/json", R"({"status":"unavailable","store":"unreachable"})", {}};
       }
       return HttpResponse{200, "application/json", R"({"status":"ready","store":"ok"})", {}};
     });
@@ -85,9 +85,8 @@ HttpServer::Handlers App::ServerHandlers() const {
     return ErrorResponse(status, message);
   };
   h.on_rejected = [](const HttpRequest& r, const HttpResponse& res) {
-    log::Info("http.rejected", {{"method", r.method},
-                                {"path", r.path},
-                                {"status", std::to_string(res.status)}});
+    log::Info("http.rejected",
+              {{"method", r.method}, {"path", r.path}, {"status", std::to_string(res.status)}});
   };
   return h;
 }

@@ -7,18 +7,30 @@ namespace tripsim::api {
 
 int HttpStatusOf(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kOk: return 200;
-    case ErrorCode::kInvalidArgument: return 400;
-    case ErrorCode::kUnauthenticated: return 401;
-    case ErrorCode::kPermissionDenied: return 403;
-    case ErrorCode::kNotFound: return 404;
-    case ErrorCode::kAlreadyExists: return 409;
-    case ErrorCode::kFailedPrecondition: return 409;
-    case ErrorCode::kGone: return 410;
-    case ErrorCode::kUnprocessable: return 422;
-    case ErrorCode::kResourceExhausted: return 429;
-    case ErrorCode::kUnavailable: return 503;
-    case ErrorCode::kInternal: return 500;
+    case ErrorCode::kOk:
+      return 200;
+    case ErrorCode::kInvalidArgument:
+      return 400;
+    case ErrorCode::kUnauthenticated:
+      return 401;
+    case ErrorCode::kPermissionDenied:
+      return 403;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kAlreadyExists:
+      return 409;
+    case ErrorCode::kFailedPrecondition:
+      return 409;
+    case ErrorCode::kGone:
+      return 410;
+    case ErrorCode::kUnprocessable:
+      return 422;
+    case ErrorCode::kResourceExhausted:
+      return 429;
+    case ErrorCode::kUnavailable:
+      return 503;
+    case ErrorCode::kInternal:
+      return 500;
   }
   return 500;
 }
@@ -37,8 +49,10 @@ HttpResponse ErrorResponse(const Status& status) {
 }
 
 HttpResponse ErrorResponse(int http_status, const std::string& message) {
-  return {http_status, "application/json",
-          wire::EncodeError(http_status, Status(ErrorCode::kInternal, message)), {}};
+  return {http_status,
+          "application/json",
+          wire::EncodeError(http_status, Status(ErrorCode::kInternal, message)),
+          {}};
 }
 
 }  // namespace tripsim::api

@@ -83,6 +83,7 @@ class Session : public std::enable_shared_from_this<Session> {
           ec == net::error::eof || buffer_.size() == 0) {
         return Close();
       }
+      log::Info("http.malformed", {{"error", ec.message()}});
       return Reject(400, "Malformed HTTP request");
     }
     auto& req = parser_->get();

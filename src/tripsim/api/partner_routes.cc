@@ -77,7 +77,8 @@ class PartnerRoutes {
     }
     TRIPSIM_ASSIGN_OR_RESPOND(outcome, deps_.bookings.Create(*partner, request, key));
     if (outcome.created) {
-      log::Info("booking.created", {{"booking", outcome.booking.id}, {"partner", partner->partner.id}});
+      log::Info("booking.created",
+                {{"booking", outcome.booking.id}, {"partner", partner->partner.id}});
     }
     return Json(outcome.created ? 201 : 200,
                 wire::EncodeBookingResponse(outcome.booking, Encode(), outcome.warnings));
@@ -91,8 +92,8 @@ class PartnerRoutes {
 
   HttpResponse GetByReference(const HttpRequest& r, const PathParams& p) const {
     TRIPSIM_ASSIGN_OR_RESPOND(partner, Authenticate(r));
-    TRIPSIM_ASSIGN_OR_RESPOND(b,
-                              deps_.bookings.GetByReference(partner->partner.id, p.at("booking_id")));
+    TRIPSIM_ASSIGN_OR_RESPOND(
+        b, deps_.bookings.GetByReference(partner->partner.id, p.at("booking_id")));
     return Json(200, wire::EncodeBookingResponse(b, Encode()));
   }
 
@@ -138,14 +139,15 @@ class PartnerRoutes {
     }
     if (!issues.empty()) return ErrorResponse(InvalidArgument("Validation failed", issues));
     TRIPSIM_ASSIGN_OR_RESPOND(page, deps_.bookings.List(partner->partner.id, f));
-    return Json(200, wire::EncodeBookingList(page.bookings, f.page, f.per_page, page.total, Encode()));
+    return Json(200,
+                wire::EncodeBookingList(page.bookings, f.page, f.per_page, page.total, Encode()));
   }
 
   HttpResponse Packages(const HttpRequest& r) const {
     TRIPSIM_ASSIGN_OR_RESPOND(partner, Authenticate(r));
     auto q = ParseQuery(r.query);
-    TRIPSIM_ASSIGN_OR_RESPOND(filter, wire::ParsePackageQuery(q["destination"], q["size"],
-                                                              q["package_type"]));
+    TRIPSIM_ASSIGN_OR_RESPOND(
+        filter, wire::ParsePackageQuery(q["destination"], q["size"], q["package_type"]));
     std::shared_ptr<const catalog::Catalog> cat = deps_.catalogs.Get();
     std::vector<const domain::Package*> out;
     for (const domain::Package& p : cat->packages()) {
@@ -169,18 +171,19 @@ class PartnerRoutes {
 
 void AddPartnerRoutes(Router& router, const AppDeps& deps, const AppOptions& options) {
   auto routes = std::make_shared<PartnerRoutes>(deps, options);
-  router.Add("POST", "/api/bookings",
-             [routes](const HttpRequest& r, const PathParams&) { return routes->CreateBooking(r); });
+  router.Add("POST", "/api/bookings", [routes](const HttpRequest& r, const PathParams&) {
+    return routes->CreateBooking(r);
+  });
   router.Add("GET", "/api/bookings",
              [routes](const HttpRequest& r, const PathParams&) { return routes->List(r); });
-  router.Add("GET", "/api/bookings/{id}",
-             [routes](const HttpRequest& r, const PathParams& p) { return routes->GetBooking(r, p); });
+  router.Add("GET", "/api/bookings/{id}", [routes](const HttpRequest& r, const PathParams& p) {
+    return routes->GetBooking(r, p);
+  });
   router.Add("DELETE", "/api/bookings/{id}",
              [routes](const HttpRequest& r, const PathParams& p) { return routes->Cancel(r, p); });
-  router.Add("GET", "/api/bookings/{booking_id}/byExternalBookingId",
-             [routes](const HttpRequest& r, const PathParams& p) {
-               return routes->GetByReference(r, p);
-             });
+  router.Add(
+      "GET", "/api/bookings/{booking_id}/byExternalBookingId",
+      [routes](const HttpRequest& r, const PathParams& p) { return routes->GetByReference(r, p); });
   router.Add("DELETE", "/api/bookings/{booking_id}/byExternalBookingId",
              [routes](const HttpRequest& r, const PathParams& p) {
                return routes->CancelByReference(r, p);

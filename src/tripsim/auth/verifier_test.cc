@@ -73,8 +73,9 @@ TEST_F(VerifierTest, RejectsMalformedTimestampAndBadSignature) {
   EXPECT_NE(Check("12abc", SignAt(kNow)).status.message().find("Malformed"), std::string::npos);
   EXPECT_EQ(Check(std::to_string(kNow), SignAt(kNow, "/api/other")).status.message(),
             "Invalid signature");
-  EXPECT_TRUE(Check(std::to_string(kNow), SignAt(kNow, "/api/bookings?page=2"),
-                    "/api/bookings?page=2").status.ok());
+  EXPECT_TRUE(
+      Check(std::to_string(kNow), SignAt(kNow, "/api/bookings?page=2"), "/api/bookings?page=2")
+          .status.ok());
 }
 
 TEST_F(VerifierTest, DistinguishesMissingHeadersUnknownKeyAndDisabledPartner) {

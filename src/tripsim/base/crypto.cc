@@ -65,8 +65,7 @@ std::string Sha256Hex(std::string_view data) {
 
 std::string RandomBytes(size_t n) {
   std::string out(n, '\0');
-  TRIPSIM_CHECK(RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) ==
-                1);
+  TRIPSIM_CHECK(RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) == 1);
   return out;
 }
 
@@ -84,12 +83,12 @@ Result<std::string> Seal(std::string_view key, std::string_view plaintext) {
   auto* dst = reinterpret_cast<unsigned char*>(out.data()) + kNonceBytes;
   int len = 0;
   int total = 0;
-  bool ok =
-      EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr,
-                         reinterpret_cast<const unsigned char*>(key.data()),
-                         reinterpret_cast<const unsigned char*>(nonce.data())) == 1 &&
-      EVP_EncryptUpdate(ctx.get(), dst, &len, reinterpret_cast<const unsigned char*>(plaintext.data()),
-                        static_cast<int>(plaintext.size())) == 1;
+  bool ok = EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr,
+                               reinterpret_cast<const unsigned char*>(key.data()),
+                               reinterpret_cast<const unsigned char*>(nonce.data())) == 1 &&
+            EVP_EncryptUpdate(ctx.get(), dst, &len,
+                              reinterpret_cast<const unsigned char*>(plaintext.data()),
+                              static_cast<int>(plaintext.size())) == 1;
   total = len;
   ok = ok && EVP_EncryptFinal_ex(ctx.get(), dst + total, &len) == 1;
   total += len;
@@ -111,13 +110,13 @@ Result<std::string> Open(std::string_view key, std::string_view sealed_hex) {
   int len = 0;
   std::array<unsigned char, kTagBytes> tag{};
   std::copy(raw + kNonceBytes + body, raw + sealed->size(), tag.begin());
-  bool ok = EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr,
-                               reinterpret_cast<const unsigned char*>(key.data()), raw) == 1 &&
-            EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len,
-                              raw + kNonceBytes, static_cast<int>(body)) == 1 &&
-            EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagBytes, tag.data()) == 1 &&
-            EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()) + len,
-                                &len) == 1;
+  bool ok =
+      EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr,
+                         reinterpret_cast<const unsigned char*>(key.data()), raw) == 1 &&
+      EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len,
+                        raw + kNonceBytes, static_cast<int>(body)) == 1 &&
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagBytes, tag.data()) == 1 &&
+      EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()) + len, &len) == 1;
   if (!ok) return InvalidArgument("sealed data does not open with this key");
   return out;
 }

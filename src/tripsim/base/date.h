@@ -1,7 +1,7 @@
 // Civil (proleptic Gregorian) dates as day numbers, and ISO 8601 parsing.
 //
-//   std::optional<Date> d = ParseIsoDate("2026-07-15");            // or "2026-07-15T10:00:00+02:00"
-//   int trip_days = return_date->days - departure->days + 1;
+//   std::optional<Date> d = ParseIsoDate("2026-07-15");            // or
+//   "2026-07-15T10:00:00+02:00" int trip_days = return_date->days - departure->days + 1;
 #pragma once
 
 #include <cstdint>

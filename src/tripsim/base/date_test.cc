@@ -13,9 +13,9 @@ TEST(ParseIsoDate, AcceptsDatesAndDateTimesWithOffset) {
 }
 
 TEST(ParseIsoDate, RejectsMalformedAndImpossibleDates) {
-  for (const char* bad : {"2026-7-15", "15-07-2026", "2026-02-30", "2023-02-29", "2026-13-01",
-                          "2026-07-15T10:00:00", "2026-07-15T25:00Z", "2026-07-15 ", "tomorrow",
-                          ""}) {
+  for (const char* bad :
+       {"2026-7-15", "15-07-2026", "2026-02-30", "2023-02-29", "2026-13-01", "2026-07-15T10:00:00",
+        "2026-07-15T25:00Z", "2026-07-15 ", "tomorrow", ""}) {
     EXPECT_FALSE(ParseIsoDate(bad).has_value()) << bad;
   }
 }

@@ -18,10 +18,14 @@ std::atomic<Level> g_level{Level::kInfo};
 
 const char* LevelName(Level level) {
   switch (level) {
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarn: return "warn";
-    case Level::kError: return "error";
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
   }
   return "info";
 }
@@ -47,8 +51,8 @@ void SetLevel(Level level) { g_level.store(level); }
 
 void Write(Level level, std::string_view event, std::initializer_list<Field> fields) {
   if (level < g_level.load(std::memory_order_relaxed)) return;
-  std::string line = R"({"ts":")" + FormatTimestamp(SystemClock().NowMillis()) +
-                     R"(","level":")" + LevelName(level) + R"(","event":)";
+  std::string line = R"({"ts":")" + FormatTimestamp(SystemClock().NowMillis()) + R"(","level":")" +
+                     LevelName(level) + R"(","event":)";
   AppendJsonString(line, event);
   if (!t_request_id.empty()) {
     line += R"(,"request_id":)";

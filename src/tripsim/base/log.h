@@ -20,8 +20,12 @@ enum class Level { kDebug, kInfo, kWarn, kError };
 
 void SetLevel(Level level);
 void Write(Level level, std::string_view event, std::initializer_list<Field> fields = {});
-inline void Info(std::string_view e, std::initializer_list<Field> f = {}) { Write(Level::kInfo, e, f); }
-inline void Warn(std::string_view e, std::initializer_list<Field> f = {}) { Write(Level::kWarn, e, f); }
+inline void Info(std::string_view e, std::initializer_list<Field> f = {}) {
+  Write(Level::kInfo, e, f);
+}
+inline void Warn(std::string_view e, std::initializer_list<Field> f = {}) {
+  Write(Level::kWarn, e, f);
+}
 inline void Error(std::string_view e, std::initializer_list<Field> f = {}) {
   Write(Level::kError, e, f);
 }

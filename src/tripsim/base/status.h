@@ -70,7 +70,7 @@ inline Status Unavailable(std::string m) { return {ErrorCode::kUnavailable, std:
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(v_).ok() && "a Result holding a Status must hold a failure");
   }
@@ -100,22 +100,22 @@ class [[nodiscard]] Result {
 }  // namespace tripsim
 
 // Returns early from the enclosing function when `expr` (a Status) is a failure.
-#define TRIPSIM_RETURN_IF_ERROR(expr)          \
-  do {                                         \
-    ::tripsim::Status tripsim_status_ = (expr); \
+#define TRIPSIM_RETURN_IF_ERROR(expr)                  \
+  do {                                                 \
+    ::tripsim::Status tripsim_status_ = (expr);        \
     if (!tripsim_status_.ok()) return tripsim_status_; \
   } while (0)
 
 // Declares `lhs` from the value of `expr` (a Result), or returns its failure.
-#define TRIPSIM_ASSIGN_OR_RETURN(lhs, expr)                 \
-  auto lhs##_result = (expr);                               \
-  if (!lhs##_result.ok()) return lhs##_result.status();     \
+#define TRIPSIM_ASSIGN_OR_RETURN(lhs, expr)             \
+  auto lhs##_result = (expr);                           \
+  if (!lhs##_result.ok()) return lhs##_result.status(); \
   auto lhs = std::move(lhs##_result).value()
 
 // Invariants (bugs), never user input: aborts with a message when `cond` is false.
-#define TRIPSIM_CHECK(cond)                                                            \
-  do {                                                                                 \
-    if (!(cond)) ::tripsim::internal::CheckFailed(#cond, __FILE__, __LINE__);          \
+#define TRIPSIM_CHECK(cond)                                                   \
+  do {                                                                        \
+    if (!(cond)) ::tripsim::internal::CheckFailed(#cond, __FILE__, __LINE__); \
   } while (0)
 
 namespace tripsim::internal {

@@ -95,8 +95,9 @@ Result<Booking> BookingService::Build(const ActivePartner& partner, const Bookin
       const Status& s = d.status();
       std::string field = "package_specifications[" + std::to_string(i) + "]" +
                           (spec.package_id ? ".package_id" : ".destination");
-      return Status(s.code(), s.code() == ErrorCode::kUnprocessable ? "No package satisfies the specification"
-                                                                   : "Not permitted",
+      return Status(s.code(),
+                    s.code() == ErrorCode::kUnprocessable ? "No package satisfies the specification"
+                                                          : "Not permitted",
                     {{field, s.message(), {}}});
     }
     for (int traveller = 0; traveller < request.travellers(); ++traveller) {
@@ -119,8 +120,7 @@ Result<Booking> BookingService::Build(const ActivePartner& partner, const Bookin
         for (const auto& code : pick.destinations) dest += (dest.empty() ? "" : ",") + code;
         p.destination = dest;
         p.assignment = d->assignment;
-        p.valid_until =
-            Date{departure.days + pick.package->validity_days + options_.grace_days};
+        p.valid_until = Date{departure.days + pick.package->validity_days + options_.grace_days};
         b.promo_codes.push_back(std::move(p));
       }
     }

@@ -16,16 +16,23 @@ using domain::BookingRequest;
 const int64_t kNow = MillisOfDate(*ParseIsoDate("2026-06-01")) + 3'600'000;
 
 domain::Package Pkg(std::string id, std::string country, int64_t mb, int days, int64_t cost) {
-  return {id, id, "sample", {country}, "", mb, days, domain::PackageType::kDataLimited,
-          {cost, "EUR"}, {cost * 2, "EUR"}, false};
+  return {id,
+          id,
+          "sample",
+          {country},
+          "",
+          mb,
+          days,
+          domain::PackageType::kDataLimited,
+          {cost, "EUR"},
+          {cost * 2, "EUR"},
+          false};
 }
 
 class BookingServiceTest : public ::testing::Test {
  protected:
   BookingServiceTest()
-      : store_(store::NewMemoryStore()),
-        clock_(kNow),
-        service_(*store_, catalogs_, clock_, {}) {
+      : store_(store::NewMemoryStore()), clock_(kNow), service_(*store_, catalogs_, clock_, {}) {
     catalogs_.Set(std::make_shared<const catalog::Catalog>(std::vector<domain::Package>{
         Pkg("fr-1gb-7d", "FR", 1024, 7, 200), Pkg("fr-3gb-15d", "FR", 3072, 15, 400),
         Pkg("de-1gb-7d", "DE", 1024, 7, 150)}));

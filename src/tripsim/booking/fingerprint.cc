@@ -25,9 +25,9 @@ class Canonical {
 
 std::string Fingerprint(const domain::BookingRequest& r) {
   Canonical c;
-  for (const auto* s : {&r.booking_id, &r.return_date, &r.email, &r.first_name, &r.last_name,
-                        &r.full_name, &r.title, &r.phone, &r.flight_number, &r.gender, &r.locale,
-                        &r.external_id}) {
+  for (const auto* s :
+       {&r.booking_id, &r.return_date, &r.email, &r.first_name, &r.last_name, &r.full_name,
+        &r.title, &r.phone, &r.flight_number, &r.gender, &r.locale, &r.external_id}) {
     c.AddOptional(*s);
   }
   c.Add(r.departure_date);
@@ -39,7 +39,8 @@ std::string Fingerprint(const domain::BookingRequest& r) {
     c.Add(std::to_string(s.destinations.size()));
     for (const auto& d : s.destinations) c.Add(d);
     c.AddNumber(s.size_mb);
-    c.AddNumber(s.package_type ? std::optional<int>(static_cast<int>(*s.package_type)) : std::nullopt);
+    c.AddNumber(s.package_type ? std::optional<int>(static_cast<int>(*s.package_type))
+                               : std::nullopt);
     c.AddNumber(s.package_duration);
   }
   c.Add(r.should_send_message ? "send" : "silent");

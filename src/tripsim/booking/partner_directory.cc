@@ -9,8 +9,7 @@ Result<ActivePartner> Activate(const domain::Partner& partner, std::string_view 
   a.partner = partner;
   Result<std::string> secret = crypto::Open(master_key, partner.secret_sealed);
   if (!secret.ok()) {
-    return Internal("the secret of partner " + partner.id +
-                    " does not open with this master key");
+    return Internal("the secret of partner " + partner.id + " does not open with this master key");
   }
   a.secret = std::move(secret).value();
   Result<strategy::StrategyConfig> s = strategy::ParseStrategy(partner.strategy_json);
@@ -23,8 +22,8 @@ Result<ActivePartner> Activate(const domain::Partner& partner, std::string_view 
   return a;
 }
 
-PartnerDirectory::PartnerDirectory(store::Store& store, std::string master_key,
-                                   const Clock& clock, Options options)
+PartnerDirectory::PartnerDirectory(store::Store& store, std::string master_key, const Clock& clock,
+                                   Options options)
     : store_(store), master_key_(std::move(master_key)), clock_(clock), options_(options) {}
 
 Result<std::shared_ptr<const ActivePartner>> PartnerDirectory::FindByApiKey(

@@ -67,7 +67,8 @@ std::optional<Package> BuildPackage(const RawRow& r, const std::string& where,
   if (!data) bad("data", "must be <n>MB, <n>GB or unlimited");
   p.data_mb = data.value_or(0);
   int validity = 0;
-  auto [end, ec] = std::from_chars(r.validity.data(), r.validity.data() + r.validity.size(), validity);
+  auto [end, ec] =
+      std::from_chars(r.validity.data(), r.validity.data() + r.validity.size(), validity);
   if (ec != std::errc() || end != r.validity.data() + r.validity.size() || validity < 1 ||
       validity > 3650) {
     bad("validity_days", "must be an integer from 1 to 3650");
@@ -181,9 +182,9 @@ Result<std::vector<RawRow>> ReadCsv(std::string_view text) {
     if (line.empty() || line == "\r") continue;
     std::vector<std::string> f = SplitCsv(line);
     f.resize(header.size());
-    RawRow r{f[col["id"]],   f[col["name"]], f[col["provider"]], f[col["region"]],
-             f[col["data"]], f[col["type"]], f[col["cost"]],     f[col["price"]],
-             f[col["validity_days"]]};
+    RawRow r{f[col["id"]],     f[col["name"]],  f[col["provider"]],
+             f[col["region"]], f[col["data"]],  f[col["type"]],
+             f[col["cost"]],   f[col["price"]], f[col["validity_days"]]};
     std::istringstream cs(f[col["countries"]]);
     for (std::string c; cs >> c;) r.countries.push_back(c);
     rows.push_back(std::move(r));

@@ -90,13 +90,13 @@ struct PromoCode {
 };
 
 struct Message {
-  std::string id;          // "msg_..."; also the stable Message-ID's local part
-  std::string channel;     // "EMAIL"
-  std::string kind;        // "booking_confirmation", "reminder", "resend", "claim"
+  std::string id;       // "msg_..."; also the stable Message-ID's local part
+  std::string channel;  // "EMAIL"
+  std::string kind;     // "booking_confirmation", "reminder", "resend", "claim"
   MessageStatus status = MessageStatus::kPending;
   int attempts = 0;
   int64_t created_at = 0;
-  int64_t due_at = 0;      // not sent before this time
+  int64_t due_at = 0;  // not sent before this time
   std::optional<int64_t> sent_at;
   std::string last_error;
   bool operator==(const Message&) const = default;

@@ -26,8 +26,8 @@ const std::set<std::string> kMiddleEast = {"AE", "BH", "IL", "IQ", "IR", "JO", "
                                            "OM", "PS", "QA", "SA", "SY", "YE", "TR", "EG"};
 // Latin America: South America plus Mexico, Central America and the Spanish-, Portuguese- and
 // French-speaking Caribbean.
-const std::set<std::string> kLatinNorthAmerica = {"MX", "GT", "BZ", "SV", "HN", "NI", "CR",
-                                                  "PA", "CU", "DO", "HT", "PR"};
+const std::set<std::string> kLatinNorthAmerica = {"MX", "GT", "BZ", "SV", "HN", "NI",
+                                                  "CR", "PA", "CU", "DO", "HT", "PR"};
 
 }  // namespace
 
@@ -40,15 +40,20 @@ Geography::Geography(std::string_view countries_json) {
   boost::json::value doc = boost::json::parse(countries_json);
   for (const auto& c : doc.at("countries").as_array()) {
     const auto& o = c.as_object();
-    Country country{std::string(o.at("alpha2").as_string()), std::string(o.at("alpha3").as_string()),
-                    std::string(o.at("name").as_string()), std::string(o.at("continent").as_string()),
-                    o.at("eu").as_bool(), o.at("eea").as_bool()};
+    Country country{std::string(o.at("alpha2").as_string()),
+                    std::string(o.at("alpha3").as_string()),
+                    std::string(o.at("name").as_string()),
+                    std::string(o.at("continent").as_string()),
+                    o.at("eu").as_bool(),
+                    o.at("eea").as_bool()};
     by_code_[country.alpha2] = countries_.size();
     by_code_[country.alpha3] = countries_.size();
     countries_.push_back(std::move(country));
   }
   TRIPSIM_CHECK(!countries_.empty());
-  auto add = [this](const std::string& region, const Country& c) { regions_[region].push_back(c.alpha2); };
+  auto add = [this](const std::string& region, const Country& c) {
+    regions_[region].push_back(c.alpha2);
+  };
   for (const Country& c : countries_) {
     add("GLOBAL", c);
     if (c.eu || c.eea) add("EU", c);

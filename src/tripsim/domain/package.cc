@@ -95,9 +95,12 @@ std::optional<PackageType> ParsePackageType(std::string_view text) {
 
 std::string_view PackageTypeName(PackageType t) {
   switch (t) {
-    case PackageType::kDataLimited: return "data-limited";
-    case PackageType::kUnlimited: return "unlimited";
-    case PackageType::kStarter: return "starter";
+    case PackageType::kDataLimited:
+      return "data-limited";
+    case PackageType::kUnlimited:
+      return "unlimited";
+    case PackageType::kStarter:
+      return "starter";
   }
   return "data-limited";
 }

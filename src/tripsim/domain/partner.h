@@ -8,12 +8,12 @@
 namespace tripsim::domain {
 
 struct Partner {
-  std::string id;               // "pt_..."
+  std::string id;  // "pt_..."
   std::string name;
-  std::string api_key;          // public; sent as x-api-key
-  std::string secret_sealed;    // the API secret, AES-256-GCM sealed with the master key
+  std::string api_key;        // public; sent as x-api-key
+  std::string secret_sealed;  // the API secret, AES-256-GCM sealed with the master key
   bool enabled = true;
-  std::string strategy_json;    // validated by the strategy component when set
+  std::string strategy_json;                        // validated by the strategy component when set
   std::vector<std::string> destination_allow_list;  // alpha-2; empty = every destination
   std::vector<std::string> package_types;           // names; empty = data-limited and unlimited
   bool require_body_hash = false;
@@ -22,7 +22,7 @@ struct Partner {
   std::string email_from;
   std::string email_reply_to;
   std::string display_name;
-  int64_t created_at = 0;       // Unix millis
+  int64_t created_at = 0;  // Unix millis
   bool operator==(const Partner&) const = default;
 };
 

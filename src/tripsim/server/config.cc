@@ -1,7 +1,7 @@
 #include "tripsim/server/config.h"
 
-#include <charconv>
 #include <toml++/toml.h>
+#include <charconv>
 
 namespace tripsim::server {
 namespace {
@@ -51,9 +51,17 @@ Status ApplyToml(Config& c, const std::string& path) {
   num("io_threads", c.io_threads);
   num("handler_threads", c.handler_threads);
   str("log_level", c.log_level);
-  static constexpr const char* kKnown[] = {
-      "listen", "store", "env", "mail", "public_url", "master_key", "master_key_file",
-      "signature_window_seconds", "io_threads", "handler_threads", "log_level"};
+  static constexpr const char* kKnown[] = {"listen",
+                                           "store",
+                                           "env",
+                                           "mail",
+                                           "public_url",
+                                           "master_key",
+                                           "master_key_file",
+                                           "signature_window_seconds",
+                                           "io_threads",
+                                           "handler_threads",
+                                           "log_level"};
   for (const auto& [key, value] : t) {
     if (std::find(std::begin(kKnown), std::end(kKnown), key.str()) == std::end(kKnown)) {
       return InvalidArgument("unknown key '" + std::string(key.str()) + "' in " + path);
@@ -76,7 +84,8 @@ Status ApplyEnvironment(Config& c, const std::function<const char*(const char*)>
   str("TRIPSIM_MASTER_KEY_FILE", c.master_key_file);
   str("TRIPSIM_LOG_LEVEL", c.log_level);
   if (const char* v = getenv("TRIPSIM_SIGNATURE_WINDOW_SECONDS")) {
-    TRIPSIM_RETURN_IF_ERROR(ParseInt(v, "TRIPSIM_SIGNATURE_WINDOW_SECONDS", c.signature_window_seconds));
+    TRIPSIM_RETURN_IF_ERROR(
+        ParseInt(v, "TRIPSIM_SIGNATURE_WINDOW_SECONDS", c.signature_window_seconds));
   }
   if (const char* v = getenv("TRIPSIM_IO_THREADS")) {
     TRIPSIM_RETURN_IF_ERROR(ParseInt(v, "TRIPSIM_IO_THREADS", c.io_threads));
@@ -117,9 +126,10 @@ Status Validate(const Config& c) {
   }
   if (!ParseListen(c.listen).ok()) issues.push_back({"listen", "must be host:port", {}});
   if (!SqlitePath(c.store) || SqlitePath(c.store)->empty()) {
-    issues.push_back({"store", c.store.rfind("postgresql://", 0) == 0
-                                   ? "PostgreSQL is not supported by this build yet; use sqlite:PATH"
-                                   : "must be sqlite:PATH",
+    issues.push_back({"store",
+                      c.store.rfind("postgresql://", 0) == 0
+                          ? "PostgreSQL is not supported by this build yet; use sqlite:PATH"
+                          : "must be sqlite:PATH",
                       {}});
   }
   if (c.mail.rfind("maildir:", 0) != 0 && c.mail.rfind("smtp://", 0) != 0 &&
@@ -141,7 +151,8 @@ Status Validate(const Config& c) {
       issues.push_back({"master_key", "production requires TRIPSIM_MASTER_KEY", {}});
     }
     if (!c.mail_explicit) {
-      issues.push_back({"mail", "production requires an explicit --mail (smtp:// or maildir:)", {}});
+      issues.push_back(
+          {"mail", "production requires an explicit --mail (smtp:// or maildir:)", {}});
     }
     if (c.public_url.empty()) {
       issues.push_back({"public_url", "production requires --public-url", {}});

@@ -21,12 +21,12 @@ struct Config {
   std::string store = "sqlite:var/tripsim.db";
   std::string env = "staging";  // staging | production
   std::string mail = "maildir:var/mail";
-  bool mail_explicit = false;     // set by the file, environment or a flag
-  std::string public_url;         // default: http://<bound listen address>
-  std::string master_key;         // 64 hex characters (TRIPSIM_MASTER_KEY)
+  bool mail_explicit = false;                      // set by the file, environment or a flag
+  std::string public_url;                          // default: http://<bound listen address>
+  std::string master_key;                          // 64 hex characters (TRIPSIM_MASTER_KEY)
   std::string master_key_file = "var/master.key";  // staging fallback, created 0600
   int signature_window_seconds = 300;
-  int io_threads = 0;       // 0: one per core
+  int io_threads = 0;  // 0: one per core
   int handler_threads = 64;
   std::string log_level = "info";
 

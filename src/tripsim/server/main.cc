@@ -35,9 +35,8 @@ struct CommonFlags {
 int Report(const Status& s) {
   std::cerr << "tripsimd: " << s.message() << "\n";
   for (const auto& d : s.details()) std::cerr << "  " << d.field << ": " << d.issue << "\n";
-  return s.code() == ErrorCode::kInvalidArgument || s.code() == ErrorCode::kNotFound
-             ? kUsageError
-             : kFailure;
+  return s.code() == ErrorCode::kInvalidArgument || s.code() == ErrorCode::kNotFound ? kUsageError
+                                                                                     : kFailure;
 }
 
 Result<Config> BuildConfig(const CommonFlags& common,
@@ -230,36 +229,39 @@ int Main(int argc, char** argv) {
                      });
   }
   if (c_import->parsed()) {
-    return WithStore(catalog_common, false, [&](store::Store& s, const std::string&) -> Result<std::string> {
-      std::ifstream in(catalog_file);
-      if (!in) return InvalidArgument("cannot read " + catalog_file);
-      std::stringstream ss;
-      ss << in.rdbuf();
-      bool csv = catalog_file.size() > 4 && catalog_file.substr(catalog_file.size() - 4) == ".csv";
-      std::cerr << "catalog: validating " << catalog_file << "\n";
-      TRIPSIM_ASSIGN_OR_RETURN(
-          packages, catalog::ParseCatalogFile(ss.str(), csv ? catalog::Format::kCsv
-                                                           : catalog::Format::kJson));
-      std::cerr << "catalog: importing " << packages.size() << " packages\n";
-      TRIPSIM_RETURN_IF_ERROR(s.UpsertPackages(packages, replace));
-      return boost::json::serialize(boost::json::object{
-          {"imported", packages.size()}, {"replace", replace}});
-    });
+    return WithStore(
+        catalog_common, false, [&](store::Store& s, const std::string&) -> Result<std::string> {
+          std::ifstream in(catalog_file);
+          if (!in) return InvalidArgument("cannot read " + catalog_file);
+          std::stringstream ss;
+          ss << in.rdbuf();
+          bool csv =
+              catalog_file.size() > 4 && catalog_file.substr(catalog_file.size() - 4) == ".csv";
+          std::cerr << "catalog: validating " << catalog_file << "\n";
+          TRIPSIM_ASSIGN_OR_RETURN(
+              packages, catalog::ParseCatalogFile(
+                            ss.str(), csv ? catalog::Format::kCsv : catalog::Format::kJson));
+          std::cerr << "catalog: importing " << packages.size() << " packages\n";
+          TRIPSIM_RETURN_IF_ERROR(s.UpsertPackages(packages, replace));
+          return boost::json::serialize(
+              boost::json::object{{"imported", packages.size()}, {"replace", replace}});
+        });
   }
   if (c_list->parsed()) {
-    return WithStore(catalog_common, false, [](store::Store& s, const std::string&) -> Result<std::string> {
-      TRIPSIM_ASSIGN_OR_RETURN(packages, s.ListPackages());
-      boost::json::array out;
-      for (const auto& p : packages) {
-        out.emplace_back(boost::json::object{{"id", p.id},
-                                             {"name", p.name},
-                                             {"data", domain::FormatDataSize(p.data_mb)},
-                                             {"validity_days", p.validity_days},
-                                             {"cost", domain::FormatMoney(p.cost)},
-                                             {"retired", p.retired}});
-      }
-      return boost::json::serialize(out);
-    });
+    return WithStore(
+        catalog_common, false, [](store::Store& s, const std::string&) -> Result<std::string> {
+          TRIPSIM_ASSIGN_OR_RETURN(packages, s.ListPackages());
+          boost::json::array out;
+          for (const auto& p : packages) {
+            out.emplace_back(boost::json::object{{"id", p.id},
+                                                 {"name", p.name},
+                                                 {"data", domain::FormatDataSize(p.data_mb)},
+                                                 {"validity_days", p.validity_days},
+                                                 {"cost", domain::FormatMoney(p.cost)},
+                                                 {"retired", p.retired}});
+          }
+          return boost::json::serialize(out);
+        });
   }
   return kUsageError;
 }

@@ -28,14 +28,16 @@ bool ValidHeaderValue(const std::string& v) {
 Status Apply(const PartnerSpec& spec, const std::string& master_key, Partner& p) {
   std::vector<FieldIssue> issues;
   if (spec.name) {
-    if (spec.name->empty() || spec.name->size() > 200) issues.push_back({"name", "must be 1-200 characters", {}});
+    if (spec.name->empty() || spec.name->size() > 200)
+      issues.push_back({"name", "must be 1-200 characters", {}});
     p.name = *spec.name;
   }
   if (spec.strategy_json) {
     auto s = strategy::ParseStrategy(*spec.strategy_json);
     if (!s.ok()) {
       if (s.status().details().empty()) issues.push_back({"strategy", s.status().message(), {}});
-      for (const auto& d : s.status().details()) issues.push_back({"strategy." + d.field, d.issue, {}});
+      for (const auto& d : s.status().details())
+        issues.push_back({"strategy." + d.field, d.issue, {}});
     }
     p.strategy_json = *spec.strategy_json;
   }
@@ -54,7 +56,8 @@ Status Apply(const PartnerSpec& spec, const std::string& master_key, Partner& p)
         std::tuple{&spec.email_reply_to, "email_reply_to", &p.email_reply_to},
         std::tuple{&spec.display_name, "display_name", &p.display_name}}) {
     if (!*value) continue;
-    if (!ValidHeaderValue(**value)) issues.push_back({field, "must be one line of at most 200 characters", {}});
+    if (!ValidHeaderValue(**value))
+      issues.push_back({field, "must be one line of at most 200 characters", {}});
     *target = **value;
   }
   if (spec.require_body_hash) p.require_body_hash = *spec.require_body_hash;

@@ -56,7 +56,8 @@ Result<std::string> LoadMasterKey(const Config& config) {
   std::ifstream in(file);
   std::string hex;
   in >> hex;
-  if (hex.size() != 64) return InvalidArgument("master key file " + file.string() + " is malformed");
+  if (hex.size() != 64)
+    return InvalidArgument("master key file " + file.string() + " is malformed");
   return crypto::HexDecode(hex);
 }
 
@@ -168,9 +169,12 @@ int Serve(const Config& config) {
   api::App app({*store, bookings, partners, catalogs, clock}, app_options);
   server.SetHandlers(app.ServerHandlers());
   server.Run();
-  PrintJsonLine(boost::json::serialize(boost::json::object{
-      {"event", "listening"}, {"address", *bound}, {"url", "http://" + *bound},
-      {"public_url", url}, {"env", config.env}, {"store", config.store}}));
+  PrintJsonLine(boost::json::serialize(boost::json::object{{"event", "listening"},
+                                                           {"address", *bound},
+                                                           {"url", "http://" + *bound},
+                                                           {"public_url", url},
+                                                           {"env", config.env},
+                                                           {"store", config.store}}));
   log::Info("serve.started", {{"address", *bound}, {"env", config.env}});
 
   Ticker catalog_refresh(std::chrono::seconds(5), [&] {

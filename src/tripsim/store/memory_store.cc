@@ -53,7 +53,8 @@ class MemoryStore final : public Store {
     return out;
   }
 
-  Status UpsertPackages(const std::vector<domain::Package>& packages, bool retire_missing) override {
+  Status UpsertPackages(const std::vector<domain::Package>& packages,
+                        bool retire_missing) override {
     std::lock_guard lock(mu_);
     if (retire_missing) {
       for (auto& [id, p] : packages_) p.retired = true;
@@ -115,8 +116,8 @@ class MemoryStore final : public Store {
     BookingPage page;
     page.total = static_cast<int64_t>(matching.size());
     size_t offset = Offset(filter);
-    for (size_t i = offset; i < matching.size() && i < offset + static_cast<size_t>(filter.per_page);
-         ++i) {
+    for (size_t i = offset;
+         i < matching.size() && i < offset + static_cast<size_t>(filter.per_page); ++i) {
       page.bookings.push_back(*matching[i]);
     }
     return page;

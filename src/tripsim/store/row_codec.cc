@@ -92,7 +92,8 @@ Result<std::vector<domain::PackageSpec>> DecodeSpecs(const std::string& text) {
       const json::object& o = v.as_object();
       domain::PackageSpec s;
       s.package_id = GetOptString(o, "package_id");
-      for (const auto& d : o.at("destinations").as_array()) s.destinations.emplace_back(d.as_string());
+      for (const auto& d : o.at("destinations").as_array())
+        s.destinations.emplace_back(d.as_string());
       s.destination_is_array = o.at("is_array").as_bool();
       s.size_mb = GetOptInt(o, "size_mb");
       if (auto t = GetOptString(o, "package_type")) s.package_type = domain::ParsePackageType(*t);

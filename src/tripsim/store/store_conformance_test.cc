@@ -44,8 +44,9 @@ Partner MakePartner(const std::string& id) {
 }
 
 domain::Package MakePackage(const std::string& id) {
-  return {id, "France " + id, "sample", {"FR"}, "", 1024, 7, domain::PackageType::kDataLimited,
-          {200, "EUR"}, {500, "EUR"}, false};
+  return {id,           "France " + id, "sample", {"FR"},
+          "",           1024,           7,        domain::PackageType::kDataLimited,
+          {200, "EUR"}, {500, "EUR"},   false};
 }
 
 Booking MakeBooking(const std::string& partner, std::optional<std::string> ref,
@@ -196,7 +197,8 @@ TEST_P(StoreConformance, ConcurrentDuplicatesResolveToOneBooking) {
 TEST_P(StoreConformance, ListsNewestFirstWithPagingAndFilters) {
   const int64_t day = 86'400'000;
   for (int i = 0; i < 5; ++i) {
-    ASSERT_TRUE(store_->CreateBooking(MakeBooking("pt_a", "TRV-" + std::to_string(i), i * day)).ok());
+    ASSERT_TRUE(
+        store_->CreateBooking(MakeBooking("pt_a", "TRV-" + std::to_string(i), i * day)).ok());
   }
   auto page = store_->ListBookings("pt_a", {.page = 1, .per_page = 2});
   ASSERT_TRUE(page.ok());
@@ -217,9 +219,8 @@ TEST_P(StoreConformance, ListsNewestFirstWithPagingAndFilters) {
 TEST_P(StoreConformance, CancelAppliesOnlyWhenTheRuleAllows) {
   Booking b = MakeBooking("pt_a", "TRV-1");
   ASSERT_TRUE(store_->CreateBooking(b).ok());
-  auto refused = store_->CancelBooking("pt_a", b.id, [](const Booking&) {
-    return Status(ErrorCode::kFailedPrecondition, "no");
-  });
+  auto refused = store_->CancelBooking(
+      "pt_a", b.id, [](const Booking&) { return Status(ErrorCode::kFailedPrecondition, "no"); });
   EXPECT_EQ(refused.status().code(), ErrorCode::kFailedPrecondition);
   EXPECT_EQ(store_->GetBooking("pt_a", b.id)->status, BookingStatus::kConfirmed);
   auto done = store_->CancelBooking("pt_a", b.id, [](const Booking&) { return Status::Ok(); });

@@ -102,8 +102,7 @@ std::pair<const Package*, std::string> Choose(const Simple& s, std::vector<const
     if (p->data_mb == largest) top.push_back(p);
   }
   return {*std::min_element(top.begin(), top.end(), smallest_cheapest),
-          "no package has " + wanted + ", largest available is " +
-              domain::FormatDataSize(largest)};
+          "no package has " + wanted + ", largest available is " + domain::FormatDataSize(largest)};
 }
 
 // Keeps the packages valid at least `needed` days, or else those of the longest validity.
@@ -327,8 +326,8 @@ Result<Decision> Assign(const catalog::Catalog& catalog, const StrategyConfig& s
     d.picks.push_back(std::move(pick));
   }
   d.assignment.reason = prefix + std::to_string(cover.size()) + " package" +
-                        (cover.size() == 1 ? "" : "s") + " for " +
-                        std::to_string(elements.size()) + " destinations; " + Join(reasons, "; ");
+                        (cover.size() == 1 ? "" : "s") + " for " + std::to_string(elements.size()) +
+                        " destinations; " + Join(reasons, "; ");
   return d;
 }
 

@@ -12,20 +12,30 @@ using domain::PackageType;
 Package Pkg(std::string id, std::vector<std::string> countries, std::string data, int days,
             int64_t cost_cents, PackageType type = PackageType::kDataLimited,
             std::string region = "") {
-  return {id, id, "sample", std::move(countries), std::move(region),
-          *domain::ParseDataSize(data, true), days, type, {cost_cents, "EUR"}, {cost_cents * 2, "EUR"}};
+  return {id,
+          id,
+          "sample",
+          std::move(countries),
+          std::move(region),
+          *domain::ParseDataSize(data, true),
+          days,
+          type,
+          {cost_cents, "EUR"},
+          {cost_cents * 2, "EUR"}};
 }
 
 class AssignTest : public ::testing::Test {
  protected:
   AssignTest()
-      : catalog_({Pkg("fr-1gb-7d", {"FR"}, "1GB", 7, 200), Pkg("fr-3gb-15d", {"FR"}, "3GB", 15, 450),
-                  Pkg("fr-5gb-30d", {"FR"}, "5GB", 30, 650), Pkg("fr-10gb-30d", {"FR"}, "10GB", 30, 1000),
-                  Pkg("fr-unl-30d", {"FR"}, "unlimited", 30, 3000, PackageType::kUnlimited),
-                  Pkg("fr-starter", {"FR"}, "500MB", 7, 100, PackageType::kStarter),
-                  Pkg("de-5gb-30d", {"DE"}, "5GB", 30, 500), Pkg("de-1gb-7d", {"DE"}, "1GB", 7, 150),
-                  Pkg("eu-5gb-30d", {"DE", "FR", "IT"}, "5GB", 30, 700, PackageType::kDataLimited, "EU"),
-                  Pkg("it-5gb-30d", {"IT"}, "5GB", 30, 400)}) {}
+      : catalog_(
+            {Pkg("fr-1gb-7d", {"FR"}, "1GB", 7, 200), Pkg("fr-3gb-15d", {"FR"}, "3GB", 15, 450),
+             Pkg("fr-5gb-30d", {"FR"}, "5GB", 30, 650),
+             Pkg("fr-10gb-30d", {"FR"}, "10GB", 30, 1000),
+             Pkg("fr-unl-30d", {"FR"}, "unlimited", 30, 3000, PackageType::kUnlimited),
+             Pkg("fr-starter", {"FR"}, "500MB", 7, 100, PackageType::kStarter),
+             Pkg("de-5gb-30d", {"DE"}, "5GB", 30, 500), Pkg("de-1gb-7d", {"DE"}, "1GB", 7, 150),
+             Pkg("eu-5gb-30d", {"DE", "FR", "IT"}, "5GB", 30, 700, PackageType::kDataLimited, "EU"),
+             Pkg("it-5gb-30d", {"IT"}, "5GB", 30, 400)}) {}
 
   Result<Decision> Run(const std::string& strategy_json, PackageSpec spec, TripInfo trip = {},
                        Policy policy = {}) {

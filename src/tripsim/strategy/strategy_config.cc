@@ -47,15 +47,16 @@ class Parser {
     if (n == "fixed_size") {
       FixedSize f;
       const json::value* s = o.if_contains("size");
-      std::optional<int64_t> mb =
-          s != nullptr && s->is_string() ? domain::ParseDataSize(s->get_string(), true) : std::nullopt;
+      std::optional<int64_t> mb = s != nullptr && s->is_string()
+                                      ? domain::ParseDataSize(s->get_string(), true)
+                                      : std::nullopt;
       if (!mb) Add(path + "size", "is required: a size such as \"5GB\" or \"500MB\"");
       f.size_mb = mb.value_or(0);
       f.min_days = MinDays(o, path);
       return f;
     }
-    Add(path + "name", path.empty() ? "must be budget, fixed_size or hybrid"
-                                    : "must be budget or fixed_size");
+    Add(path + "name",
+        path.empty() ? "must be budget, fixed_size or hybrid" : "must be budget or fixed_size");
     return std::nullopt;
   }
 
@@ -99,7 +100,7 @@ class Parser {
       return w;
     }
     const json::object& o = v->get_object();
-    static constexpr std::string_view kKnown[] = {"countries",   "regions", "min_trip_days",
+    static constexpr std::string_view kKnown[] = {"countries",     "regions", "min_trip_days",
                                                   "max_trip_days", "min_pax", "max_pax",
                                                   "package_type"};
     for (const auto& kv : o) {

@@ -94,7 +94,8 @@ void ParseDestination(const json::value& v, const std::string& path, const Parse
     }
     std::optional<std::string> canonical = options.geography->Canonical(item.get_string());
     if (!canonical) {
-      check.Add(item_path, "must be an ISO 3166-1 alpha-2 or alpha-3 country code or a region code");
+      check.Add(item_path,
+                "must be an ISO 3166-1 alpha-2 or alpha-3 country code or a region code");
       return;
     }
     if (std::find(spec.destinations.begin(), spec.destinations.end(), *canonical) ==
@@ -183,11 +184,11 @@ void ParseCommunication(const json::object& root, const ParseOptions& options, B
     }
     std::string_view name = c.get_string();
     if (std::find(kChannels.begin(), kChannels.end(), name) == kChannels.end()) {
-      bool upper_known = std::any_of(kChannels.begin(), kChannels.end(), [&](std::string_view k) {
-        return Lower(k) == Lower(name);
-      });
-      check.Add(path, upper_known ? "channel names are upper case: " + Lower(name) + " is not valid"
-                                  : "unknown channel; use EMAIL, SMS, WHATSAPP or PUSH_NOTIFICATION");
+      bool upper_known = std::any_of(kChannels.begin(), kChannels.end(),
+                                     [&](std::string_view k) { return Lower(k) == Lower(name); });
+      check.Add(path, upper_known
+                          ? "channel names are upper case: " + Lower(name) + " is not valid"
+                          : "unknown channel; use EMAIL, SMS, WHATSAPP or PUSH_NOTIFICATION");
       continue;
     }
     if (std::find(options.enabled_channels.begin(), options.enabled_channels.end(), name) ==
@@ -265,8 +266,8 @@ void ParseTraveller(const json::object& o, BookingRequest& r, Checker& check) {
     }
   }
   if (const json::value* g = Checker::Get(o, "gender")) {
-    if (!g->is_string() || (g->get_string() != "M" && g->get_string() != "F" &&
-                            g->get_string() != "O")) {
+    if (!g->is_string() ||
+        (g->get_string() != "M" && g->get_string() != "F" && g->get_string() != "O")) {
       check.Add("gender", "must be M, F or O");
     } else {
       r.gender = std::string(g->get_string());
@@ -300,12 +301,14 @@ json::object EncodeSpec(const PackageSpec& s) {
     for (const auto& d : s.destinations) a.emplace_back(d);
     o["destination"] = std::move(a);
   } else {
-    o["destination"] = s.destinations.empty() ? json::value(nullptr) : json::value(s.destinations[0]);
+    o["destination"] =
+        s.destinations.empty() ? json::value(nullptr) : json::value(s.destinations[0]);
   }
   o["size"] = s.size_mb ? json::value(domain::FormatDataSize(*s.size_mb)) : json::value(nullptr);
-  o["package_type"] = s.package_type ? json::value(domain::PackageTypeName(*s.package_type))
-                                     : json::value(nullptr);
-  o["package_duration"] = s.package_duration ? json::value(*s.package_duration) : json::value(nullptr);
+  o["package_type"] =
+      s.package_type ? json::value(domain::PackageTypeName(*s.package_type)) : json::value(nullptr);
+  o["package_duration"] =
+      s.package_duration ? json::value(*s.package_duration) : json::value(nullptr);
   return o;
 }
 
@@ -351,8 +354,8 @@ json::object EncodePromoCode(const domain::PromoCode& p, const EncodeOptions& op
     o["package_duration"] = p.package->validity_days;
     o["package_type"] = domain::PackageTypeName(p.package->type);
   } else {
-    for (const char* k : {"package_id", "package_name", "package_size", "package_duration",
-                          "package_type"}) {
+    for (const char* k :
+         {"package_id", "package_name", "package_size", "package_duration", "package_type"}) {
       o[k] = nullptr;
     }
   }
@@ -412,7 +415,8 @@ Result<BookingRequest> ParseCreateBooking(std::string_view body, const ParseOpti
   po.max_depth = 20;
   json::value root = json::parse(body, ec, {}, po);
   if (ec) {
-    return InvalidArgument("Validation failed", {{"body", "must be valid JSON: " + ec.message(), {}}});
+    return InvalidArgument("Validation failed",
+                           {{"body", "must be valid JSON: " + ec.message(), {}}});
   }
   if (!root.is_object()) {
     return InvalidArgument("Validation failed", {{"body", "must be a JSON object", {}}});

@@ -23,11 +23,13 @@ Result<PackageFilter> ParsePackageQuery(const std::string& destination, const st
   }
   if (!size.empty()) {
     f.min_size_mb = internal::IsValidSizeText(size) ? domain::ParseDataSize(size) : std::nullopt;
-    if (!f.min_size_mb) issues.push_back({"size", "must be a size such as 500MB, 1GB or 1.5GB", {}});
+    if (!f.min_size_mb)
+      issues.push_back({"size", "must be a size such as 500MB, 1GB or 1.5GB", {}});
   }
   if (!package_type.empty()) {
     f.type = domain::ParsePackageType(package_type);
-    if (!f.type) issues.push_back({"package_type", "must be data-limited, unlimited or starter", {}});
+    if (!f.type)
+      issues.push_back({"package_type", "must be data-limited, unlimited or starter", {}});
   }
   if (!issues.empty()) return InvalidArgument("Validation failed", std::move(issues));
   return f;
@@ -59,21 +61,21 @@ std::string EncodePackageList(const std::vector<const domain::Package*>& package
   for (const domain::Package* p : packages) {
     json::array countries;
     for (const auto& c : p->countries) countries.emplace_back(c);
-    data.emplace_back(json::object{
-        {"id", p->id},
-        {"name", p->name},
-        {"provider", p->provider},
-        {"countries", std::move(countries)},
-        {"region", p->region.empty() ? json::value(nullptr) : json::value(p->region)},
-        {"data", domain::FormatDataSize(p->data_mb)},
-        {"validity_days", p->validity_days},
-        {"type", domain::PackageTypeName(p->type)},
-        {"cost", domain::FormatMoney(p->cost)},
-        {"price", domain::FormatMoney(p->price)}});
+    data.emplace_back(
+        json::object{{"id", p->id},
+                     {"name", p->name},
+                     {"provider", p->provider},
+                     {"countries", std::move(countries)},
+                     {"region", p->region.empty() ? json::value(nullptr) : json::value(p->region)},
+                     {"data", domain::FormatDataSize(p->data_mb)},
+                     {"validity_days", p->validity_days},
+                     {"type", domain::PackageTypeName(p->type)},
+                     {"cost", domain::FormatMoney(p->cost)},
+                     {"price", domain::FormatMoney(p->price)}});
   }
   int64_t total = static_cast<int64_t>(data.size());
-  return json::serialize(json::object{
-      {"success", true}, {"data", std::move(data)}, {"meta", {{"total", total}}}});
+  return json::serialize(
+      json::object{{"success", true}, {"data", std::move(data)}, {"meta", {{"total", total}}}});
 }
 
 }  // namespace tripsim::wire

@@ -100,8 +100,8 @@ Result<Db> Db::Open(const std::string& path, bool create) {
                   "cannot open database " + path + ": " + sqlite3_errstr(rc));
   }
   sqlite3_busy_timeout(raw, 10000);
-  TRIPSIM_RETURN_IF_ERROR(db.Exec(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
+  TRIPSIM_RETURN_IF_ERROR(
+      db.Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
   return db;
 }
 

@@ -65,7 +65,8 @@ Status InsertBooking(Db& db, const Booking& b) {
       s, db.Prepare("INSERT INTO bookings (" + std::string(kBookingColumns) +
                     ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   s.Bind(1, b.id).Bind(2, b.partner_id).Bind(3, r.booking_id);
-  s.Bind(4, b.idempotency_key.empty() ? std::nullopt : std::optional<std::string>(b.idempotency_key));
+  s.Bind(4,
+         b.idempotency_key.empty() ? std::nullopt : std::optional<std::string>(b.idempotency_key));
   s.Bind(5, b.fingerprint).Bind(6, domain::BookingStatusName(b.status)).Bind(7, b.created_at);
   s.Bind(8, r.departure_date).Bind(9, static_cast<int64_t>(r.departure().days));
   s.Bind(10, r.return_date).Bind(11, r.email).Bind(12, r.first_name).Bind(13, r.last_name);
@@ -230,8 +231,9 @@ class SqliteStore final : public Store {
 
   Status CreatePartner(const Partner& p) override {
     return writer_.Submit([&](Db& db) -> Status {
-      TRIPSIM_ASSIGN_OR_RETURN(s, db.Prepare("INSERT INTO partners (" + std::string(kPartnerColumns) +
-                                            ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+      TRIPSIM_ASSIGN_OR_RETURN(s,
+                               db.Prepare("INSERT INTO partners (" + std::string(kPartnerColumns) +
+                                          ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
       BindPartner(s, p);
       Status st = s.Run();
       if (!st.ok() && s.ConstraintViolated()) {
@@ -255,9 +257,7 @@ class SqliteStore final : public Store {
     });
   }
 
-  Result<Partner> GetPartner(const std::string& id) override {
-    return QueryPartner("id = ?", id);
-  }
+  Result<Partner> GetPartner(const std::string& id) override { return QueryPartner("id = ?", id); }
 
   Result<Partner> FindPartnerByApiKey(const std::string& key) override {
     return QueryPartner("api_key = ?", key);
@@ -266,7 +266,7 @@ class SqliteStore final : public Store {
   Result<std::vector<Partner>> ListPartners() override {
     return Read<std::vector<Partner>>([&](Db& db) -> Result<std::vector<Partner>> {
       TRIPSIM_ASSIGN_OR_RETURN(s, db.Prepare("SELECT " + std::string(kPartnerColumns) +
-                                            " FROM partners ORDER BY created_at, id"));
+                                             " FROM partners ORDER BY created_at, id"));
       std::vector<Partner> out;
       Stmt::StepResult r;
       while ((r = s.Step()) == Stmt::kRow) out.push_back(ReadPartner(s));
@@ -275,15 +275,15 @@ class SqliteStore final : public Store {
     });
   }
 
-  Status UpsertPackages(const std::vector<domain::Package>& packages, bool retire_missing) override {
+  Status UpsertPackages(const std::vector<domain::Package>& packages,
+                        bool retire_missing) override {
     return writer_.Submit([&](Db& db) -> Status {
       if (retire_missing) {
         TRIPSIM_RETURN_IF_ERROR(
             db.Exec("UPDATE packages SET doc = json_set(doc, '$.retired', json('true'))"));
       }
-      TRIPSIM_ASSIGN_OR_RETURN(
-          s, db.Prepare("INSERT INTO packages (id, doc) VALUES (?, ?) "
-                        "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc"));
+      TRIPSIM_ASSIGN_OR_RETURN(s, db.Prepare("INSERT INTO packages (id, doc) VALUES (?, ?) "
+                                             "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc"));
       for (const auto& p : packages) {
         s.Bind(1, p.id).Bind(2, EncodePackage(p));
         TRIPSIM_RETURN_IF_ERROR(s.Run());
@@ -357,8 +357,7 @@ class SqliteStore final : public Store {
     });
   }
 
-  Result<BookingPage> ListBookings(const std::string& partner_id,
-                                   const BookingFilter& f) override {
+  Result<BookingPage> ListBookings(const std::string& partner_id, const BookingFilter& f) override {
     return Read<BookingPage>([&](Db& db) -> Result<BookingPage> {
       std::string where = "partner_id = ?1";
       if (f.status) where += " AND status = ?2";
@@ -395,12 +394,13 @@ class SqliteStore final : public Store {
                                 const CancelRule& rule) override {
     Booking out;
     Status st = writer_.Submit([&](Db& db) -> Status {
-      TRIPSIM_ASSIGN_OR_RETURN(
-          b, QueryBooking(db, "id = ? AND partner_id = ?",
-                          [&](Stmt& s) { s.Bind(1, id).Bind(2, partner_id); }));
+      TRIPSIM_ASSIGN_OR_RETURN(b, QueryBooking(db, "id = ? AND partner_id = ?", [&](Stmt& s) {
+                                 s.Bind(1, id).Bind(2, partner_id);
+                               }));
       TRIPSIM_RETURN_IF_ERROR(rule(b));
       ApplyCancel(b);
-      TRIPSIM_ASSIGN_OR_RETURN(u, db.Prepare("UPDATE bookings SET status = 'CANCELLED' WHERE id = ?"));
+      TRIPSIM_ASSIGN_OR_RETURN(u,
+                               db.Prepare("UPDATE bookings SET status = 'CANCELLED' WHERE id = ?"));
       TRIPSIM_RETURN_IF_ERROR(u.Bind(1, id).Run());
       TRIPSIM_ASSIGN_OR_RETURN(
           c, db.Prepare("UPDATE promo_codes SET status = 'REVOKED' WHERE booking_id = ? "
@@ -419,9 +419,9 @@ class SqliteStore final : public Store {
 
   Status ExpireIdempotencyKeys(int64_t before_millis) override {
     return writer_.Submit([&](Db& db) -> Status {
-      TRIPSIM_ASSIGN_OR_RETURN(
-          s, db.Prepare("UPDATE bookings SET idempotency_key = NULL "
-                        "WHERE idempotency_key IS NOT NULL AND created_at < ?"));
+      TRIPSIM_ASSIGN_OR_RETURN(s,
+                               db.Prepare("UPDATE bookings SET idempotency_key = NULL "
+                                          "WHERE idempotency_key IS NOT NULL AND created_at < ?"));
       return s.Bind(1, before_millis).Run();
     });
   }
@@ -460,7 +460,7 @@ class SqliteStore final : public Store {
   Result<Partner> QueryPartner(const char* where, const std::string& value) {
     return Read<Partner>([&](Db& db) -> Result<Partner> {
       TRIPSIM_ASSIGN_OR_RETURN(s, db.Prepare("SELECT " + std::string(kPartnerColumns) +
-                                            " FROM partners WHERE " + where));
+                                             " FROM partners WHERE " + where));
       s.Bind(1, value);
       Stmt::StepResult r = s.Step();
       if (r == Stmt::kError) return s.Error();
