@@ -73,8 +73,8 @@ Result<Response> Client::SendOnce(const std::string& method, const std::string& 
   std::vector<std::string> lines = {"x-api-key: " + options_.api_key, "x-timestamp: " + timestamp,
                                     "x-signature: " + signature, "Expect:"};
   if (options_.body_hash) lines.push_back("x-content-sha256: " + body_hash);
-  bool has_type = std::any_of(extra.begin(), extra.end(), [](const auto& h) {
-    std::string name = h.first;
+  bool has_type = std::any_of(extra.begin(), extra.end(), [](const auto& header) {
+    std::string name = header.first;
     std::transform(name.begin(), name.end(), name.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return name == "content-type";

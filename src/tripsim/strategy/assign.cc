@@ -51,6 +51,12 @@ bool PassesTest(const Simple& s, const Package& p) {
   return p.data_mb >= std::get<FixedSize>(s).size_mb;
 }
 
+// "5GB / 30 days at 6.69 EUR": the facts a reason needs.
+std::string Describe(const Package& p) {
+  return domain::FormatDataSize(p.data_mb) + " / " + std::to_string(p.validity_days) +
+         " days at " + domain::FormatMoney(p.cost);
+}
+
 // Chooses among `c` (non-empty, all valid long enough or all of the longest validity).
 std::pair<const Package*, std::string> Choose(const Simple& s, std::vector<const Package*> c,
                                               std::optional<int64_t> spec_size) {
@@ -70,15 +76,14 @@ std::pair<const Package*, std::string> Choose(const Simple& s, std::vector<const
         if (x->cost.minor != y->cost.minor) return x->cost.minor < y->cost.minor;
         return longer_then_id(x, y);
       });
-      return {best, "largest package within " + target};
+      return {best, "largest package within " + target + ": " + Describe(*best)};
     }
     auto best = *std::min_element(c.begin(), c.end(), [&](auto* x, auto* y) {
       if (x->cost.minor != y->cost.minor) return x->cost.minor < y->cost.minor;
       if (x->data_mb != y->data_mb) return x->data_mb > y->data_mb;
       return longer_then_id(x, y);
     });
-    return {best, "over budget: no package within " + target + ", cheapest is " +
-                      domain::FormatMoney(best->cost)};
+    return {best, "over budget: no package within " + target + ", cheapest is " + Describe(*best)};
   }
   int64_t size = std::max(std::get<FixedSize>(s).size_mb, spec_size.value_or(0));
   std::string wanted = domain::FormatDataSize(size);
@@ -92,8 +97,8 @@ std::pair<const Package*, std::string> Choose(const Simple& s, std::vector<const
     if (p->data_mb >= size) large.push_back(p);
   }
   if (!large.empty()) {
-    return {*std::min_element(large.begin(), large.end(), smallest_cheapest),
-            "smallest package with at least " + wanted};
+    const Package* best = *std::min_element(large.begin(), large.end(), smallest_cheapest);
+    return {best, "smallest package with at least " + wanted + ": " + Describe(*best)};
   }
   int64_t largest = 0;
   for (const Package* p : c) largest = std::max(largest, p->data_mb);
