@@ -221,12 +221,46 @@ Result<std::vector<Package>> ParseCatalogFile(std::string_view text, Format form
 
 std::string_view SampleCatalogJson() { return embedded::kSampleCatalogJson; }
 
-Catalog::Catalog(std::vector<Package> packages) : packages_(std::move(packages)) {
-  for (size_t i = 0; i < packages_.size(); ++i) {
-    by_id_[packages_[i].id] = i;
-    if (packages_[i].retired) continue;
-    for (const auto& c : packages_[i].countries) by_country_[c].push_back(i);
+Catalog::Catalog(std::vector<Package> packages, const domain::Geography& geo)
+    : packages_(std::move(packages)) {
+  for (const auto& c : geo.countries()) {
+    if (country_index_.size() < kMaxCountries) {
+      country_index_.emplace(c.alpha2, static_cast<int>(country_index_.size()));
+    }
   }
+  by_country_.resize(country_index_.size());
+  sets_.reserve(packages_.size());
+  for (size_t i = 0; i < packages_.size(); ++i) {
+    const Package& p = packages_[i];
+    by_id_[p.id] = i;
+    sets_.push_back(SetOf(p.countries));
+    if (p.retired) continue;
+    auto index = static_cast<uint32_t>(i);
+    for (const auto& c : p.countries) {
+      int ci = CountryIndex(c);
+      if (ci >= 0) by_country_[static_cast<size_t>(ci)].push_back(index);
+    }
+    if (p.countries.size() >= 2) multi_country_.push_back(index);
+  }
+}
+
+int Catalog::CountryIndex(std::string_view alpha2) const {
+  auto it = country_index_.find(std::string(alpha2));
+  return it == country_index_.end() ? -1 : it->second;
+}
+
+Catalog::CountrySet Catalog::SetOf(const std::vector<std::string>& alpha2) const {
+  CountrySet set;
+  for (const auto& c : alpha2) {
+    int ci = CountryIndex(c);
+    if (ci >= 0) set.set(static_cast<size_t>(ci));
+  }
+  return set;
+}
+
+std::span<const uint32_t> Catalog::ByCountry(int country_index) const {
+  if (country_index < 0 || static_cast<size_t>(country_index) >= by_country_.size()) return {};
+  return by_country_[static_cast<size_t>(country_index)];
 }
 
 const Package* Catalog::Find(std::string_view id) const {
@@ -237,19 +271,18 @@ const Package* Catalog::Find(std::string_view id) const {
 std::vector<const Package*> Catalog::Covering(const std::vector<std::string>& countries) const {
   std::vector<const Package*> out;
   if (countries.empty()) return out;
-  // Start from the country with the fewest packages, then check the others.
-  const std::vector<size_t>* smallest = nullptr;
+  // Start from the country with the fewest packages, then test the whole set at once.
+  std::span<const uint32_t> smallest;
+  bool first = true;
   for (const auto& c : countries) {
-    auto it = by_country_.find(c);
-    if (it == by_country_.end()) return out;
-    if (smallest == nullptr || it->second.size() < smallest->size()) smallest = &it->second;
+    std::span<const uint32_t> list = ByCountry(CountryIndex(c));
+    if (list.empty()) return out;
+    if (first || list.size() < smallest.size()) smallest = list;
+    first = false;
   }
-  for (size_t i : *smallest) {
-    const Package& p = packages_[i];
-    bool all = std::all_of(countries.begin(), countries.end(), [&](const std::string& c) {
-      return std::binary_search(p.countries.begin(), p.countries.end(), c);
-    });
-    if (all) out.push_back(&p);
+  CountrySet want = SetOf(countries);
+  for (uint32_t i : smallest) {
+    if (Covers(i, want)) out.push_back(&packages_[i]);
   }
   return out;
 }

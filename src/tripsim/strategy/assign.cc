@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <map>
 #include <set>
 
 #include "tripsim/domain/geography.h"
@@ -53,74 +52,74 @@ bool PassesTest(const Simple& s, const Package& p) {
 
 // "5GB / 30 days at 6.69 EUR": the facts a reason needs.
 std::string Describe(const Package& p) {
-  return domain::FormatDataSize(p.data_mb) + " / " + std::to_string(p.validity_days) +
-         " days at " + domain::FormatMoney(p.cost);
+  return domain::FormatDataSize(p.data_mb) + " / " + std::to_string(p.validity_days) + " days at " +
+         domain::FormatMoney(p.cost);
+}
+
+// The best of the packages in `c` that satisfy `pred`, by `less`; nullptr when none does.
+template <typename Pred, typename Less>
+const Package* Best(const std::vector<const Package*>& c, Pred pred, Less less) {
+  const Package* best = nullptr;
+  for (const Package* p : c) {
+    if (pred(p) && (best == nullptr || less(p, best))) best = p;
+  }
+  return best;
+}
+
+// The tie-breaks every strategy ends with: longer validity, then id.
+bool LongerThenId(const Package* a, const Package* b) {
+  if (a->validity_days != b->validity_days) return a->validity_days > b->validity_days;
+  return a->id < b->id;
 }
 
 // Chooses among `c` (non-empty, all valid long enough or all of the longest validity).
-std::pair<const Package*, std::string> Choose(const Simple& s, std::vector<const Package*> c,
+std::pair<const Package*, std::string> Choose(const Simple& s, const std::vector<const Package*>& c,
                                               std::optional<int64_t> spec_size) {
-  auto longer_then_id = [](const Package* a, const Package* b) {
-    if (a->validity_days != b->validity_days) return a->validity_days > b->validity_days;
-    return a->id < b->id;
-  };
+  auto any = [](const Package*) { return true; };
   if (const auto* b = std::get_if<Budget>(&s)) {
+    const Package* best = Best(
+        c, [&](const Package* p) { return PassesTest(s, *p); },
+        [](const Package* x, const Package* y) {
+          if (x->data_mb != y->data_mb) return x->data_mb > y->data_mb;
+          if (x->cost.minor != y->cost.minor) return x->cost.minor < y->cost.minor;
+          return LongerThenId(x, y);
+        });
     std::string target = domain::FormatMoney(b->target_cost);
-    std::vector<const Package*> within;
-    for (const Package* p : c) {
-      if (PassesTest(s, *p)) within.push_back(p);
-    }
-    if (!within.empty()) {
-      auto best = *std::min_element(within.begin(), within.end(), [&](auto* x, auto* y) {
-        if (x->data_mb != y->data_mb) return x->data_mb > y->data_mb;
-        if (x->cost.minor != y->cost.minor) return x->cost.minor < y->cost.minor;
-        return longer_then_id(x, y);
-      });
-      return {best, "largest package within " + target + ": " + Describe(*best)};
-    }
-    auto best = *std::min_element(c.begin(), c.end(), [&](auto* x, auto* y) {
+    if (best != nullptr) return {best, "largest package within " + target + ": " + Describe(*best)};
+    best = Best(c, any, [](const Package* x, const Package* y) {
       if (x->cost.minor != y->cost.minor) return x->cost.minor < y->cost.minor;
       if (x->data_mb != y->data_mb) return x->data_mb > y->data_mb;
-      return longer_then_id(x, y);
+      return LongerThenId(x, y);
     });
     return {best, "over budget: no package within " + target + ", cheapest is " + Describe(*best)};
   }
   int64_t size = std::max(std::get<FixedSize>(s).size_mb, spec_size.value_or(0));
+  const Package* best = Best(
+      c, [&](const Package* p) { return p->data_mb >= size; },
+      [](const Package* x, const Package* y) {
+        if (x->data_mb != y->data_mb) return x->data_mb < y->data_mb;
+        if (x->cost.minor != y->cost.minor) return x->cost.minor < y->cost.minor;
+        return LongerThenId(x, y);
+      });
   std::string wanted = domain::FormatDataSize(size);
-  auto smallest_cheapest = [&](auto* x, auto* y) {
-    if (x->data_mb != y->data_mb) return x->data_mb < y->data_mb;
-    if (x->cost.minor != y->cost.minor) return x->cost.minor < y->cost.minor;
-    return longer_then_id(x, y);
-  };
-  std::vector<const Package*> large;
-  for (const Package* p : c) {
-    if (p->data_mb >= size) large.push_back(p);
-  }
-  if (!large.empty()) {
-    const Package* best = *std::min_element(large.begin(), large.end(), smallest_cheapest);
+  if (best != nullptr) {
     return {best, "smallest package with at least " + wanted + ": " + Describe(*best)};
   }
-  int64_t largest = 0;
-  for (const Package* p : c) largest = std::max(largest, p->data_mb);
-  std::vector<const Package*> top;
-  for (const Package* p : c) {
-    if (p->data_mb == largest) top.push_back(p);
-  }
-  return {*std::min_element(top.begin(), top.end(), smallest_cheapest),
-          "no package has " + wanted + ", largest available is " + domain::FormatDataSize(largest)};
+  best = Best(c, any, [](const Package* x, const Package* y) {
+    if (x->data_mb != y->data_mb) return x->data_mb > y->data_mb;
+    if (x->cost.minor != y->cost.minor) return x->cost.minor < y->cost.minor;
+    return LongerThenId(x, y);
+  });
+  return {best, "no package has " + wanted + ", largest available is " + Describe(*best)};
 }
 
 // Keeps the packages valid at least `needed` days, or else those of the longest validity.
 // Returns a note for the reason when it had to fall back.
 std::string KeepValidLongEnough(std::vector<const Package*>& c, int needed) {
-  std::vector<const Package*> ok;
   int longest = 0;
-  for (const Package* p : c) {
-    if (p->validity_days >= needed) ok.push_back(p);
-    longest = std::max(longest, p->validity_days);
-  }
-  if (!ok.empty()) {
-    c = std::move(ok);
+  for (const Package* p : c) longest = std::max(longest, p->validity_days);
+  if (longest >= needed) {
+    std::erase_if(c, [&](const Package* p) { return p->validity_days < needed; });
     return "";
   }
   std::erase_if(c, [&](const Package* p) { return p->validity_days != longest; });
@@ -255,69 +254,102 @@ Result<Decision> Assign(const catalog::Catalog& catalog, const StrategyConfig& s
   }
 
   // Each requested destination stands for one or more countries.
-  std::vector<std::vector<std::string>> elements;
-  std::set<std::string> all_countries;
+  struct Element {
+    std::vector<std::string> countries;
+    catalog::Catalog::CountrySet set;
+    int first_country = -1;  // the index of one member, to start the candidate search from
+  };
+  std::vector<Element> elements;
   for (const auto& dest : spec.destinations) {
     std::vector<std::string> members = *geo.Expand(dest);
     if (!AllAllowed(policy, members)) {
       return Forbidden("destination " + dest + " is not allowed for this partner");
     }
-    all_countries.insert(members.begin(), members.end());
-    elements.push_back(std::move(members));
+    Element e{{}, catalog.SetOf(members), -1};
+    size_t fewest = SIZE_MAX;
+    for (const auto& c : members) {
+      int ci = catalog.CountryIndex(c);
+      if (catalog.ByCountry(ci).size() < fewest) {
+        fewest = catalog.ByCountry(ci).size();
+        e.first_country = ci;
+      }
+    }
+    e.countries = std::move(members);
+    elements.push_back(std::move(e));
   }
-  std::vector<std::string> countries(all_countries.begin(), all_countries.end());
+  std::vector<std::string> countries;
+  if (std::holds_alternative<Hybrid>(strategy.kind)) {
+    std::set<std::string> all;
+    for (const auto& e : elements) all.insert(e.countries.begin(), e.countries.end());
+    countries.assign(all.begin(), all.end());
+  }
   auto [simple, prefix] = Resolve(strategy, countries, trip, spec);
   int needed = std::max(spec.package_duration.value_or(0), trip.days.value_or(MinDays(simple)));
+  const std::optional<std::string> currency =
+      std::holds_alternative<Budget>(simple)
+          ? std::optional<std::string>(std::get<Budget>(simple).target_cost.currency)
+          : std::nullopt;
 
-  auto hard_filter = [&](const Package* p) {
-    return TypePermitted(policy, p->type, spec.package_type) &&
-           (!spec.package_type || p->type == *spec.package_type) &&
-           (!spec.size_mb || p->data_mb >= *spec.size_mb) &&
-           (!spec.package_duration || p->validity_days >= *spec.package_duration) &&
-           (!std::holds_alternative<Budget>(simple) ||
-            p->cost.currency == std::get<Budget>(simple).target_cost.currency);
+  auto hard_filter = [&](const Package& p) {
+    return TypePermitted(policy, p.type, spec.package_type) &&
+           (!spec.package_type || p.type == *spec.package_type) &&
+           (!spec.size_mb || p.data_mb >= *spec.size_mb) &&
+           (!spec.package_duration || p.validity_days >= *spec.package_duration) &&
+           (!currency || p.cost.currency == *currency);
   };
-  auto candidates_for = [&](const std::vector<std::string>& element) {
-    std::vector<const Package*> c = catalog.Covering(element);
-    std::erase_if(c, [&](const Package* p) { return !hard_filter(p); });
+  auto candidates_for = [&](const Element& e) {
+    std::span<const uint32_t> listed = catalog.ByCountry(e.first_country);
+    std::vector<const Package*> c;
+    c.reserve(listed.size());
+    // Every package listed under a country covers it: only a region needs the set test.
+    const bool one_country = e.countries.size() == 1;
+    for (uint32_t i : listed) {
+      const Package& p = catalog.packages()[i];
+      if ((one_country || catalog.Covers(i, e.set)) && hard_filter(p)) c.push_back(&p);
+    }
     return c;
   };
 
-  if (elements.size() == 1) {
-    std::vector<const Package*> c = candidates_for(elements[0]);
-    if (c.empty()) {
-      return Unprocessable("no package satisfies the specification for " + spec.destinations[0]);
-    }
-    std::string note = KeepValidLongEnough(c, needed);
-    auto [p, why] = Choose(simple, std::move(c), spec.size_mb);
-    d.picks.push_back({p, spec.destinations});
-    d.assignment.reason = prefix + note + why;
-    return d;
-  }
-
-  // Several destinations: one option per single destination (with the strategy's fallbacks),
-  // plus multi-destination packages that pass the strategy's own test; then the cheapest of
-  // the smallest covers.
+  // The best choice for one destination alone, with the strategy's fallbacks.
   std::vector<Option> options;
-  std::map<const Package*, uint64_t> masks;
   for (size_t i = 0; i < elements.size(); ++i) {
     std::vector<const Package*> c = candidates_for(elements[i]);
     if (c.empty()) {
       return Unprocessable("no package satisfies the specification for " + spec.destinations[i]);
     }
-    for (const Package* p : c) masks[p] |= 1ULL << i;
     std::string note = KeepValidLongEnough(c, needed);
-    auto [p, why] = Choose(simple, std::move(c), spec.size_mb);
+    auto [p, why] = Choose(simple, c, spec.size_mb);
     options.push_back({1ULL << i, p, note + why});
   }
-  std::map<uint64_t, std::vector<const Package*>> groups;
-  for (const auto& [p, mask] : masks) {
-    if (std::popcount(mask) >= 2 && p->validity_days >= needed && PassesTest(simple, *p)) {
-      groups[mask].push_back(p);
+  if (elements.size() == 1) {
+    d.picks.push_back({options[0].package, spec.destinations});
+    d.assignment.reason = prefix + options[0].reason;
+    return d;
+  }
+
+  // Several destinations: packages covering two or more of them, when they pass the
+  // strategy's own test, grouped by what they cover; then the cheapest of the smallest covers.
+  std::vector<std::pair<uint64_t, std::vector<const Package*>>> groups;
+  for (uint32_t i : catalog.MultiCountry()) {
+    const Package& p = catalog.packages()[i];
+    uint64_t mask = 0;
+    for (size_t e = 0; e < elements.size(); ++e) {
+      if (catalog.Covers(i, elements[e].set)) mask |= 1ULL << e;
+    }
+    if (std::popcount(mask) < 2 || p.validity_days < needed || !hard_filter(p) ||
+        !PassesTest(simple, p)) {
+      continue;
+    }
+    auto g =
+        std::find_if(groups.begin(), groups.end(), [&](const auto& x) { return x.first == mask; });
+    if (g == groups.end()) {
+      groups.push_back({mask, {&p}});
+    } else {
+      g->second.push_back(&p);
     }
   }
   for (auto& [mask, c] : groups) {
-    auto [p, why] = Choose(simple, std::move(c), spec.size_mb);
+    auto [p, why] = Choose(simple, c, spec.size_mb);
     options.push_back({mask, p, why});
   }
   std::vector<const Option*> cover = Cover(options, elements.size());

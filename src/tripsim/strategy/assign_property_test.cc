@@ -29,9 +29,17 @@ std::vector<Package> GenerateCatalog(std::mt19937& rng) {
                        : rng() % 7 == 0             ? PackageType::kStarter
                                                     : PackageType::kDataLimited;
     std::sort(countries.begin(), countries.end());
-    out.push_back({"p" + std::to_string(id++), "p", "sample", countries, region, size,
-                   days[days_pick(rng)], type, {cents(rng), rng() % 10 == 0 ? "USD" : "EUR"},
-                   {9999, "EUR"}, false});
+    out.push_back({"p" + std::to_string(id++),
+                   "p",
+                   "sample",
+                   countries,
+                   region,
+                   size,
+                   days[days_pick(rng)],
+                   type,
+                   {cents(rng), rng() % 10 == 0 ? "USD" : "EUR"},
+                   {9999, "EUR"},
+                   false});
   };
   for (const auto& c : kCountries) {
     for (int i = count(rng); i > 0; --i) add({c}, "");
@@ -104,7 +112,8 @@ TEST(AssignProperties, HoldForGeneratedCatalogsAndSpecs) {
       for (const Package& q : cat.packages()) {
         bool same_cover = std::all_of(pick.destinations.begin(), pick.destinations.end(),
                                       [&](const std::string& c) { return Covers(q, c); });
-        bool hard = q.type != PackageType::kStarter && (!spec.size_mb || q.data_mb >= *spec.size_mb) &&
+        bool hard = q.type != PackageType::kStarter &&
+                    (!spec.size_mb || q.data_mb >= *spec.size_mb) &&
                     (!spec.package_duration || q.validity_days >= *spec.package_duration) &&
                     (!budget || q.cost.currency == "EUR");
         if (same_cover && hard) alternatives.push_back(&q);
