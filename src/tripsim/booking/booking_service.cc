@@ -136,6 +136,7 @@ Result<Booking> BookingService::Build(const ActivePartner& partner, const Bookin
     m.id = NewId("msg_");
     m.channel = "EMAIL";
     m.kind = "booking_confirmation";
+    m.recipient = *request.email;
     m.created_at = now;
     m.due_at = now;
     b.messages.push_back(std::move(m));

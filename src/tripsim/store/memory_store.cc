@@ -135,6 +135,51 @@ class MemoryStore final : public Store {
     return it->second;
   }
 
+  Status AddMessage(const std::string& booking_id, const domain::Message& message) override {
+    std::lock_guard lock(mu_);
+    auto it = bookings_.find(booking_id);
+    if (it == bookings_.end()) return NotFound("booking not found");
+    it->second.messages.push_back(message);
+    return Status::Ok();
+  }
+
+  Result<std::vector<OutboxItem>> ClaimDueMessages(int64_t now, int64_t lease_until,
+                                                   int limit) override {
+    std::lock_guard lock(mu_);
+    std::vector<OutboxItem> out;
+    for (auto& [id, b] : bookings_) {
+      for (auto& m : b.messages) {
+        if (static_cast<int>(out.size()) >= limit) return out;
+        if (m.status != domain::MessageStatus::kPending || m.due_at > now) continue;
+        auto lease = leases_.find(m.id);
+        if (lease != leases_.end() && lease->second > now) continue;
+        leases_[m.id] = lease_until;
+        ++m.attempts;
+        out.push_back({m, b});
+      }
+    }
+    return out;
+  }
+
+  Status MarkMessageSent(const std::string& message_id, int64_t sent_at) override {
+    return UpdateMessage(message_id, [&](domain::Message& m) {
+      m.status = domain::MessageStatus::kSent;
+      m.sent_at = sent_at;
+    });
+  }
+
+  Status MarkMessageFailed(const std::string& message_id, const std::string& error,
+                           std::optional<int64_t> retry_at) override {
+    return UpdateMessage(message_id, [&](domain::Message& m) {
+      m.last_error = error;
+      if (retry_at) {
+        m.due_at = *retry_at;
+      } else {
+        m.status = domain::MessageStatus::kFailed;
+      }
+    });
+  }
+
   Status ExpireIdempotencyKeys(int64_t before_millis) override {
     std::lock_guard lock(mu_);
     for (auto& [id, b] : bookings_) {
@@ -146,6 +191,21 @@ class MemoryStore final : public Store {
   Status Ping() override { return Status::Ok(); }
 
  private:
+  template <typename Fn>
+  Status UpdateMessage(const std::string& id, Fn fn) {
+    std::lock_guard lock(mu_);
+    for (auto& [bid, b] : bookings_) {
+      for (auto& m : b.messages) {
+        if (m.id == id) {
+          fn(m);
+          leases_.erase(id);
+          return Status::Ok();
+        }
+      }
+    }
+    return NotFound("message not found");
+  }
+
   template <typename Pred>
   Result<Booking> FindIf(const std::string& partner_id, Pred pred) {
     std::lock_guard lock(mu_);
@@ -160,6 +220,7 @@ class MemoryStore final : public Store {
   std::map<std::string, domain::Package> packages_;
   std::map<std::string, Booking> bookings_;
   std::vector<std::string> order_;  // insertion order
+  std::map<std::string, int64_t> leases_;  // message id -> lease end
 };
 
 }  // namespace

@@ -80,6 +80,7 @@ CREATE TABLE messages (
   position INTEGER NOT NULL,
   channel TEXT NOT NULL,
   kind TEXT NOT NULL,
+  recipient TEXT NOT NULL,
   status TEXT NOT NULL,
   attempts INTEGER NOT NULL,
   created_at INTEGER NOT NULL,

@@ -41,6 +41,12 @@ struct CreateResult {
   bool created = false;     // false when (partner, booking_id) or (partner, key) existed
 };
 
+// A message claimed for delivery, with the booking it belongs to.
+struct OutboxItem {
+  domain::Message message;
+  domain::Booking booking;
+};
+
 // Decides, inside the write transaction, whether a booking may be cancelled. Returns Ok to
 // cancel, or the Status to answer with.
 using CancelRule = std::function<Status(const domain::Booking&)>;
@@ -83,6 +89,21 @@ class Store {
   // booking after the change (or unchanged, when `rule` refused with a failure Status).
   virtual Result<domain::Booking> CancelBooking(const std::string& partner_id,
                                                 const std::string& id, const CancelRule& rule) = 0;
+  // Adds a message to an existing booking (a resend, a claim, a reminder).
+  virtual Status AddMessage(const std::string& booking_id, const domain::Message& message) = 0;
+
+  // Outbox. Claims up to `limit` PENDING messages due at `now` whose lease (if any) has
+  // expired: each gets the lease `lease_until` and one more attempt. While the lease holds no
+  // other claimer (thread, process or instance) gets the message.
+  virtual Result<std::vector<OutboxItem>> ClaimDueMessages(int64_t now, int64_t lease_until,
+                                                           int limit) = 0;
+  // The claimed message was delivered.
+  virtual Status MarkMessageSent(const std::string& message_id, int64_t sent_at) = 0;
+  // The claimed message failed: PENDING again, due at `retry_at`; FAILED when retry_at is
+  // nullopt. The error is kept as last_error.
+  virtual Status MarkMessageFailed(const std::string& message_id, const std::string& error,
+                                   std::optional<int64_t> retry_at) = 0;
+
   // Forgets idempotency keys of bookings created before `before_millis` (kept 24 h).
   virtual Status ExpireIdempotencyKeys(int64_t before_millis) = 0;
 

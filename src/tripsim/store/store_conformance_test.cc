@@ -82,6 +82,7 @@ Booking MakeBooking(const std::string& partner, std::optional<std::string> ref,
   m.id = NewId("msg_");
   m.channel = "EMAIL";
   m.kind = "booking_confirmation";
+  m.recipient = "ada@example.com";
   m.created_at = created_at;
   m.due_at = created_at;
   b.messages.push_back(m);
@@ -232,6 +233,58 @@ TEST_P(StoreConformance, CancelAppliesOnlyWhenTheRuleAllows) {
   EXPECT_EQ(after.messages[0].status, MessageStatus::kCancelled);
   auto filtered = store_->ListBookings("pt_a", {.status = BookingStatus::kCancelled});
   EXPECT_EQ(filtered->total, 1);
+}
+
+TEST_P(StoreConformance, OutboxClaimsWithALeaseAndRecordsOutcomes) {
+  Booking b = MakeBooking("pt_a", "TRV-1", 1000);
+  ASSERT_TRUE(store_->CreateBooking(b).ok());
+  EXPECT_TRUE(store_->ClaimDueMessages(999, 5000, 10)->empty());  // not due yet
+  auto claimed = store_->ClaimDueMessages(1000, 5000, 10);
+  ASSERT_TRUE(claimed.ok()) << claimed.status().message();
+  ASSERT_EQ(claimed->size(), 1u);
+  EXPECT_EQ((*claimed)[0].message.id, b.messages[0].id);
+  EXPECT_EQ((*claimed)[0].message.attempts, 1);
+  EXPECT_EQ((*claimed)[0].booking.id, b.id);
+  EXPECT_TRUE(store_->ClaimDueMessages(4999, 9000, 10)->empty());  // leased
+  // A claimed message counts as sent for cancellation: the store reports the attempt.
+  EXPECT_EQ(store_->GetBooking("pt_a", b.id)->messages[0].attempts, 1);
+  ASSERT_TRUE(store_->MarkMessageFailed(b.messages[0].id, "421 try later", 6000).ok());
+  EXPECT_TRUE(store_->ClaimDueMessages(5999, 9000, 10)->empty());
+  auto again = store_->ClaimDueMessages(6000, 9000, 10);
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_EQ((*again)[0].message.attempts, 2);
+  EXPECT_EQ((*again)[0].message.last_error, "421 try later");
+  ASSERT_TRUE(store_->MarkMessageSent(b.messages[0].id, 6500).ok());
+  domain::Message sent = store_->GetBooking("pt_a", b.id)->messages[0];
+  EXPECT_EQ(sent.status, MessageStatus::kSent);
+  EXPECT_EQ(sent.sent_at, 6500);
+  EXPECT_TRUE(store_->ClaimDueMessages(100000, 200000, 10)->empty());
+}
+
+TEST_P(StoreConformance, ExpiredLeaseIsTakenOverAndFailureIsFinal) {
+  Booking b = MakeBooking("pt_a", "TRV-1", 1000);
+  ASSERT_TRUE(store_->CreateBooking(b).ok());
+  ASSERT_EQ(store_->ClaimDueMessages(1000, 2000, 10)->size(), 1u);
+  ASSERT_EQ(store_->ClaimDueMessages(2000, 3000, 10)->size(), 1u);  // the first claimer died
+  ASSERT_TRUE(store_->MarkMessageFailed(b.messages[0].id, "550 no such user", std::nullopt).ok());
+  domain::Message m = store_->GetBooking("pt_a", b.id)->messages[0];
+  EXPECT_EQ(m.status, MessageStatus::kFailed);
+  EXPECT_EQ(m.attempts, 2);
+  EXPECT_TRUE(store_->ClaimDueMessages(100000, 200000, 10)->empty());
+}
+
+TEST_P(StoreConformance, AddsMessagesToABooking) {
+  Booking b = MakeBooking("pt_a", "TRV-1", 1000);
+  ASSERT_TRUE(store_->CreateBooking(b).ok());
+  domain::Message m = b.messages[0];
+  m.id = NewId("msg_");
+  m.kind = "resend";
+  m.recipient = "grace@example.com";
+  ASSERT_TRUE(store_->AddMessage(b.id, m).ok());
+  auto got = store_->GetBooking("pt_a", b.id);
+  ASSERT_EQ(got->messages.size(), 2u);
+  EXPECT_EQ(got->messages[1], m);
+  EXPECT_EQ(store_->AddMessage("bk_nope", m).code(), ErrorCode::kNotFound);
 }
 
 INSTANTIATE_TEST_SUITE_P(

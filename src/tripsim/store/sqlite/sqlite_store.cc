@@ -59,6 +59,18 @@ std::optional<int64_t> OptInt(const std::optional<int>& v) {
   return v ? std::optional<int64_t>(*v) : std::nullopt;
 }
 
+Status InsertMessage(Db& db, const std::string& booking_id, int64_t position,
+                     const domain::Message& m) {
+  TRIPSIM_ASSIGN_OR_RETURN(
+      s, db.Prepare("INSERT INTO messages (id, booking_id, position, channel, kind, recipient, "
+                    "status, attempts, created_at, due_at, sent_at, last_error) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"));
+  s.Bind(1, m.id).Bind(2, booking_id).Bind(3, position).Bind(4, m.channel).Bind(5, m.kind);
+  s.Bind(6, m.recipient).Bind(7, domain::MessageStatusName(m.status)).Bind(8, m.attempts);
+  s.Bind(9, m.created_at).Bind(10, m.due_at).Bind(11, m.sent_at).Bind(12, m.last_error);
+  return s.Run();
+}
+
 Status InsertBooking(Db& db, const Booking& b) {
   const domain::BookingRequest& r = b.request;
   TRIPSIM_ASSIGN_OR_RETURN(
@@ -92,17 +104,8 @@ Status InsertBooking(Db& db, const Booking& b) {
     TRIPSIM_RETURN_IF_ERROR(q.Run());
     q.Reset();
   }
-  TRIPSIM_ASSIGN_OR_RETURN(
-      ms, db.Prepare("INSERT INTO messages (id, booking_id, position, channel, kind, status, "
-                     "attempts, created_at, due_at, sent_at, last_error) "
-                     "VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
   for (size_t i = 0; i < b.messages.size(); ++i) {
-    const domain::Message& m = b.messages[i];
-    ms.Bind(1, m.id).Bind(2, b.id).Bind(3, static_cast<int64_t>(i)).Bind(4, m.channel);
-    ms.Bind(5, m.kind).Bind(6, domain::MessageStatusName(m.status)).Bind(7, m.attempts);
-    ms.Bind(8, m.created_at).Bind(9, m.due_at).Bind(10, m.sent_at).Bind(11, m.last_error);
-    TRIPSIM_RETURN_IF_ERROR(ms.Run());
-    ms.Reset();
+    TRIPSIM_RETURN_IF_ERROR(InsertMessage(db, b.id, static_cast<int64_t>(i), b.messages[i]));
   }
   return Status::Ok();
 }
@@ -165,7 +168,7 @@ Status LoadChildren(Db& db, Booking& b) {
   if (r == Stmt::kError) return pc.Error();
   TRIPSIM_ASSIGN_OR_RETURN(
       ms, db.Prepare("SELECT id, channel, kind, status, attempts, created_at, due_at, sent_at, "
-                     "last_error FROM messages WHERE booking_id = ? ORDER BY position"));
+                     "last_error, recipient FROM messages WHERE booking_id = ? ORDER BY position"));
   ms.Bind(1, b.id);
   while ((r = ms.Step()) == Stmt::kRow) {
     domain::Message m;
@@ -178,6 +181,7 @@ Status LoadChildren(Db& db, Booking& b) {
     m.due_at = ms.Int(6);
     m.sent_at = ms.OptInt(7);
     m.last_error = ms.Text(8);
+    m.recipient = ms.Text(9);
     b.messages.push_back(std::move(m));
   }
   return r == Stmt::kError ? ms.Error() : Status::Ok();
@@ -415,6 +419,69 @@ class SqliteStore final : public Store {
     });
     if (!st.ok()) return st;
     return out;
+  }
+
+  Status AddMessage(const std::string& booking_id, const domain::Message& message) override {
+    return writer_.Submit([&](Db& db) -> Status {
+      TRIPSIM_ASSIGN_OR_RETURN(
+          pos, db.Prepare("SELECT COUNT(*) FROM bookings b LEFT JOIN messages m "
+                          "ON m.booking_id = b.id WHERE b.id = ? GROUP BY b.id"));
+      pos.Bind(1, booking_id);
+      Stmt::StepResult r = pos.Step();
+      if (r == Stmt::kError) return pos.Error();
+      if (r == Stmt::kDone) return NotFound("booking not found");
+      return InsertMessage(db, booking_id, pos.Int(0), message);
+    });
+  }
+
+  Result<std::vector<OutboxItem>> ClaimDueMessages(int64_t now, int64_t lease_until,
+                                                   int limit) override {
+    std::vector<std::pair<std::string, std::string>> claimed;  // (message id, booking id)
+    Status st = writer_.Submit([&](Db& db) -> Status {
+      TRIPSIM_ASSIGN_OR_RETURN(
+          s, db.Prepare("UPDATE messages SET lease_until = ?1, attempts = attempts + 1 "
+                        "WHERE id IN (SELECT id FROM messages WHERE status = 'PENDING' "
+                        "AND due_at <= ?2 AND (lease_until IS NULL OR lease_until <= ?2) "
+                        "ORDER BY due_at LIMIT ?3) RETURNING id, booking_id"));
+      s.Bind(1, lease_until).Bind(2, now).Bind(3, static_cast<int64_t>(limit));
+      Stmt::StepResult r;
+      while ((r = s.Step()) == Stmt::kRow) claimed.emplace_back(s.Text(0), s.Text(1));
+      return r == Stmt::kError ? s.Error() : Status::Ok();
+    });
+    if (!st.ok()) return st;
+    std::vector<OutboxItem> out;
+    for (const auto& [message_id, booking_id] : claimed) {
+      TRIPSIM_ASSIGN_OR_RETURN(b, Read<Booking>([&](Db& db) {
+                                 return QueryBooking(db, "id = ?",
+                                                     [&](Stmt& q) { q.Bind(1, booking_id); });
+                               }));
+      for (const auto& m : b.messages) {
+        if (m.id == message_id) out.push_back({m, b});
+      }
+    }
+    return out;
+  }
+
+  Status MarkMessageSent(const std::string& message_id, int64_t sent_at) override {
+    return writer_.Submit([&](Db& db) -> Status {
+      TRIPSIM_ASSIGN_OR_RETURN(
+          s, db.Prepare("UPDATE messages SET status = 'SENT', sent_at = ?, lease_until = NULL, "
+                        "last_error = '' WHERE id = ?"));
+      return s.Bind(1, sent_at).Bind(2, message_id).Run();
+    });
+  }
+
+  Status MarkMessageFailed(const std::string& message_id, const std::string& error,
+                           std::optional<int64_t> retry_at) override {
+    return writer_.Submit([&](Db& db) -> Status {
+      TRIPSIM_ASSIGN_OR_RETURN(
+          s, db.Prepare(retry_at ? "UPDATE messages SET due_at = ?1, last_error = ?2, "
+                                   "lease_until = NULL WHERE id = ?3"
+                                 : "UPDATE messages SET status = 'FAILED', last_error = ?2, "
+                                   "lease_until = NULL WHERE id = ?3"));
+      if (retry_at) s.Bind(1, *retry_at);
+      return s.Bind(2, error).Bind(3, message_id).Run();
+    });
   }
 
   Status ExpireIdempotencyKeys(int64_t before_millis) override {

@@ -1,0 +1,81 @@
+#include "tripsim/render/email.h"
+
+#include <gtest/gtest.h>
+
+#include "tripsim/render/qr.h"
+
+namespace tripsim::render {
+namespace {
+
+domain::Booking MakeBooking(std::optional<std::string> locale, std::string first_name) {
+  domain::Booking b;
+  b.id = "bk_1";
+  b.request.departure_date = "2026-07-15";
+  b.request.first_name = std::move(first_name);
+  b.request.locale = std::move(locale);
+  domain::PromoCode p;
+  p.code = "K7Q2-M9XD-4TPA";
+  p.destination = "FR";
+  p.package = domain::Package{"fr-5gb-30d", "France 5 GB", "sample", {"FR"}, "", 5120, 30,
+                              domain::PackageType::kDataLimited, {450, "EUR"}, {990, "EUR"}, false};
+  b.promo_codes.push_back(p);
+  domain::Message m;
+  m.id = "msg_1";
+  m.recipient = "ada@example.com";
+  b.messages.push_back(m);
+  return b;
+}
+
+Email Render(const domain::Booking& b, std::string sender = "Demo Travel") {
+  auto e = RenderEmail({.booking = b,
+                        .message = b.messages[0],
+                        .public_url = "https://esim.example.com",
+                        .sender_name = std::move(sender),
+                        .from_address = "noreply@esim.example.com",
+                        .reply_to = "",
+                        .now_millis = 1715558400000});
+  EXPECT_TRUE(e.ok()) << e.status().message();
+  return *e;
+}
+
+TEST(RenderEmail, CarriesTheCodeLinkPackageAndQrImage) {
+  Email e = Render(MakeBooking(std::nullopt, "Ada"));
+  EXPECT_EQ(e.message_id, "<msg_1@esim.example.com>");
+  EXPECT_EQ(e.subject, "Your eSIM for France is ready");
+  EXPECT_NE(e.text.find("K7Q2-M9XD-4TPA"), std::string::npos);
+  EXPECT_NE(e.text.find("https://esim.example.com/redeem/K7Q2-M9XD-4TPA"), std::string::npos);
+  EXPECT_NE(e.text.find("5GB / 30 days"), std::string::npos);
+  EXPECT_NE(e.text.find("Hello Ada,"), std::string::npos);
+  EXPECT_NE(e.html.find("cid:qr-1@tripsim"), std::string::npos);
+  EXPECT_NE(e.mime.find("Content-ID: <qr-1@tripsim>"), std::string::npos);
+  EXPECT_NE(e.mime.find("multipart/alternative"), std::string::npos);
+  EXPECT_NE(e.mime.find("Message-ID: <msg_1@esim.example.com>\r\n"), std::string::npos);
+}
+
+TEST(RenderEmail, SpeaksTheBookingsLanguageWithEnglishFallback) {
+  Email de = Render(MakeBooking("de-AT", "Jörg"));
+  EXPECT_NE(de.text.find("Hallo Jörg,"), std::string::npos);
+  EXPECT_NE(de.text.find("30 Tage"), std::string::npos);
+  EXPECT_NE(de.mime.find("Subject: =?UTF-8?B?"), std::string::npos);
+  for (const char* locale : {"nl-NL", "fr", "es-ES", "it-CH"}) {
+    EXPECT_EQ(Render(MakeBooking(locale, "A")).text.find("Hello"), std::string::npos) << locale;
+  }
+  EXPECT_NE(Render(MakeBooking("pl-PL", "A")).text.find("Hello A,"), std::string::npos);
+}
+
+TEST(RenderEmail, EscapesEveryValueInHtml) {
+  Email e = Render(MakeBooking(std::nullopt, "<script>alert(1)</script>"), "A & B <Travel>");
+  EXPECT_EQ(e.html.find("<script>"), std::string::npos);
+  EXPECT_NE(e.html.find("&lt;script&gt;"), std::string::npos);
+  EXPECT_NE(e.html.find("A &amp; B &lt;Travel&gt;"), std::string::npos);
+  EXPECT_EQ(e.mime.find("\r\nBcc"), std::string::npos);
+}
+
+TEST(QrPng, IsAPng) {
+  auto png = QrPng("https://esim.example.com/redeem/K7Q2-M9XD-4TPA");
+  ASSERT_TRUE(png.ok());
+  EXPECT_EQ(png->substr(1, 3), "PNG");
+}
+
+}  // namespace
+}  // namespace tripsim::render
