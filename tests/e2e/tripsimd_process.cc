@@ -1,9 +1,12 @@
 #include "tests/e2e/tripsimd_process.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -176,6 +179,65 @@ CommandResult TripsimdProcess::Admin(std::vector<std::string> args) const {
 }
 
 std::string TripsimdProcess::StderrLog() const { return ReadFile(dir_ + "/stderr.log"); }
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+std::unique_ptr<ChildProcess> ChildProcess::Start(const std::string& program,
+                                                  const std::vector<std::string>& args,
+                                                  const std::string& ready_text) {
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0) return nullptr;
+  auto child = std::unique_ptr<ChildProcess>(new ChildProcess());
+  child->pid_ = fork();
+  if (child->pid_ == 0) {
+    close(pipe_fds[0]);
+    Exec(program, args, "/", {}, pipe_fds[1], 2);
+  }
+  close(pipe_fds[1]);
+  std::string seen;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (seen.find(ready_text) == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    pollfd pfd{pipe_fds[0], POLLIN, 0};
+    if (poll(&pfd, 1, 200) <= 0) continue;
+    char chunk[512];
+    ssize_t n = read(pipe_fds[0], chunk, sizeof chunk);
+    if (n <= 0) break;
+    seen.append(chunk, static_cast<size_t>(n));
+  }
+  close(pipe_fds[0]);
+  if (seen.find(ready_text) == std::string::npos) return nullptr;
+  return child;
+}
+
+ChildProcess::~ChildProcess() { Kill(); }
+
+void ChildProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+bool WaitFor(const std::function<bool()>& done, int seconds) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return true;
+}
 
 namespace {
 

@@ -8,6 +8,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -68,6 +69,26 @@ class TripsimdProcess {
   pid_t pid_ = -1;
   std::string url_, api_key_, api_secret_, partner_id_;
 };
+
+// A free TCP port on 127.0.0.1 (bound and released; good enough for tests).
+int FreePort();
+
+// A helper program running in the background (a test SMTP server), killed on destruction.
+class ChildProcess {
+ public:
+  // Starts `program args` and waits up to 20 s for a stdout line containing `ready_text`.
+  static std::unique_ptr<ChildProcess> Start(const std::string& program,
+                                             const std::vector<std::string>& args,
+                                             const std::string& ready_text);
+  ~ChildProcess();
+  void Kill();
+
+ private:
+  pid_t pid_ = -1;
+};
+
+// Polls `done` every 50 ms until it is true or `seconds` pass; returns its last value.
+bool WaitFor(const std::function<bool()>& done, int seconds = 20);
 
 // One HTTP request with exactly the given headers (no signing): for tests of hostile or
 // malformed requests.

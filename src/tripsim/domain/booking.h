@@ -90,9 +90,9 @@ struct PromoCode {
 };
 
 struct Message {
-  std::string id;       // "msg_..."; also the stable Message-ID's local part
-  std::string channel;  // "EMAIL"
-  std::string kind;     // "booking_confirmation", "reminder", "resend", "claim"
+  std::string id;         // "msg_..."; also the stable Message-ID's local part
+  std::string channel;    // "EMAIL"
+  std::string kind;       // "booking_confirmation", "reminder", "resend", "claim"
   std::string recipient;  // the address it goes to (the booking's email, or a claimer's)
   MessageStatus status = MessageStatus::kPending;
   int attempts = 0;

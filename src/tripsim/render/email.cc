@@ -122,8 +122,8 @@ Result<Email> RenderEmail(const EmailInput& in) {
     code.set("validity", p.package ? Translate(lang, "days", days) : "-");
     std::string cid = "qr-" + std::to_string(images.size() + 1) + "@tripsim";
     code.set("qr_cid", cid);
-    for (const char* key : {"destination_label", "package_label", "code_label", "button",
-                            "scan_hint", "qr_alt"}) {
+    for (const char* key :
+         {"destination_label", "package_label", "code_label", "button", "scan_hint", "qr_alt"}) {
       code.set(key, Translate(lang, key, values));
     }
     TRIPSIM_ASSIGN_OR_RETURN(png, QrPng(redeem_url));
@@ -139,7 +139,8 @@ Result<Email> RenderEmail(const EmailInput& in) {
   view.set("subject", e.subject);
   Template html{std::string(embedded::kEmailHtmlTemplate)};
   Template text{std::string(embedded::kEmailTextTemplate)};
-  if (!html.is_valid() || !text.is_valid()) return Internal("email template: " + html.error_message());
+  if (!html.is_valid() || !text.is_valid())
+    return Internal("email template: " + html.error_message());
   e.html = html.render(view);
   e.text = text.render(view);
   e.message_id = "<" + in.message.id + "@" + HostOf(in.public_url) + ">";
@@ -157,13 +158,18 @@ Result<Email> RenderEmail(const EmailInput& in) {
   m += "Message-ID: " + e.message_id + "\r\n";
   m += "MIME-Version: 1.0\r\n";
   m += "Content-Language: " + lang_code + "\r\n";
-  m += "Content-Type: multipart/related; boundary=\"" + outer + "\"; type=\"multipart/alternative\"\r\n";
+  m += "Content-Type: multipart/related; boundary=\"" + outer +
+       "\"; type=\"multipart/alternative\"\r\n";
   m += "\r\n--" + outer + "\r\n";
   m += "Content-Type: multipart/alternative; boundary=\"" + alt + "\"\r\n\r\n";
-  m += "--" + alt + "\r\nContent-Type: text/plain; charset=utf-8\r\n"
-       "Content-Transfer-Encoding: base64\r\n\r\n" + Base64Lines(e.text);
-  m += "--" + alt + "\r\nContent-Type: text/html; charset=utf-8\r\n"
-       "Content-Transfer-Encoding: base64\r\n\r\n" + Base64Lines(e.html);
+  m += "--" + alt +
+       "\r\nContent-Type: text/plain; charset=utf-8\r\n"
+       "Content-Transfer-Encoding: base64\r\n\r\n" +
+       Base64Lines(e.text);
+  m += "--" + alt +
+       "\r\nContent-Type: text/html; charset=utf-8\r\n"
+       "Content-Transfer-Encoding: base64\r\n\r\n" +
+       Base64Lines(e.html);
   m += "--" + alt + "--\r\n";
   for (size_t i = 0; i < images.size(); ++i) {
     m += "--" + outer + "\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n";

@@ -16,8 +16,10 @@ domain::Booking MakeBooking(std::optional<std::string> locale, std::string first
   domain::PromoCode p;
   p.code = "K7Q2-M9XD-4TPA";
   p.destination = "FR";
-  p.package = domain::Package{"fr-5gb-30d", "France 5 GB", "sample", {"FR"}, "", 5120, 30,
-                              domain::PackageType::kDataLimited, {450, "EUR"}, {990, "EUR"}, false};
+  p.package =
+      domain::Package{"fr-5gb-30d", "France 5 GB", "sample", {"FR"},
+                      "",           5120,          30,       domain::PackageType::kDataLimited,
+                      {450, "EUR"}, {990, "EUR"},  false};
   b.promo_codes.push_back(p);
   domain::Message m;
   m.id = "msg_1";

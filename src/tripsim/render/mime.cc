@@ -64,9 +64,13 @@ std::string EncodeHeaderText(std::string_view text) {
 std::string FormatAddress(std::string_view display_name, std::string_view address) {
   std::string name = StripLineBreaks(display_name);
   if (name.empty()) return std::string(address);
-  bool safe = PlainHeaderText(name) && name.find_first_of("\"\\,;:<>@()[]") == std::string::npos;
-  std::string shown = safe ? "\"" + name + "\"" : EncodeHeaderText(name);
-  return shown + " <" + std::string(address) + ">";
+  if (!PlainHeaderText(name)) return EncodeHeaderText(name) + " <" + std::string(address) + ">";
+  std::string quoted = "\"";
+  for (char c : name) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  return quoted + "\" <" + std::string(address) + ">";
 }
 
 }  // namespace tripsim::render

@@ -14,8 +14,8 @@ TEST(EncodeHeaderText, NeverLetsALineBreakThrough) {
   std::string v = EncodeHeaderText("Hi\r\nBcc: victim@example.com");
   EXPECT_EQ(v.find('\n'), std::string::npos);
   EXPECT_EQ(v, "HiBcc: victim@example.com");
-  std::string long_utf8 = EncodeHeaderText(std::string(40, 'a') + "ü\r\nX-Injected: 1" +
-                                           std::string(60, 'b'));
+  std::string long_utf8 =
+      EncodeHeaderText(std::string(40, 'a') + "ü\r\nX-Injected: 1" + std::string(60, 'b'));
   // Folding inserts CRLF + space only: no line may start a new header.
   for (size_t pos = long_utf8.find("\r\n"); pos != std::string::npos;
        pos = long_utf8.find("\r\n", pos + 2)) {

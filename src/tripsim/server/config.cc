@@ -45,6 +45,7 @@ Status ApplyToml(Config& c, const std::string& path) {
   if (t.contains("mail")) c.mail_explicit = true;
   str("mail", c.mail);
   str("public_url", c.public_url);
+  str("mail_from", c.mail_from);
   str("master_key", c.master_key);
   str("master_key_file", c.master_key_file);
   num("signature_window_seconds", c.signature_window_seconds);
@@ -80,6 +81,7 @@ Status ApplyEnvironment(Config& c, const std::function<const char*(const char*)>
   str("TRIPSIM_ENV", c.env);
   if (str("TRIPSIM_MAIL", c.mail)) c.mail_explicit = true;
   str("TRIPSIM_PUBLIC_URL", c.public_url);
+  str("TRIPSIM_MAIL_FROM", c.mail_from);
   str("TRIPSIM_MASTER_KEY", c.master_key);
   str("TRIPSIM_MASTER_KEY_FILE", c.master_key_file);
   str("TRIPSIM_LOG_LEVEL", c.log_level);

@@ -22,6 +22,7 @@ struct Config {
   std::string env = "staging";  // staging | production
   std::string mail = "maildir:var/mail";
   bool mail_explicit = false;                      // set by the file, environment or a flag
+  std::string mail_from;                           // default: noreply@<public URL host>
   std::string public_url;                          // default: http://<bound listen address>
   std::string master_key;                          // 64 hex characters (TRIPSIM_MASTER_KEY)
   std::string master_key_file = "var/master.key";  // staging fallback, created 0600
@@ -36,9 +37,10 @@ struct Config {
 // Reads the keys of a TOML file (same names as Config's fields) into `c`.
 Status ApplyToml(Config& c, const std::string& path);
 
-// Reads TRIPSIM_LISTEN, TRIPSIM_STORE, TRIPSIM_ENV, TRIPSIM_MAIL, TRIPSIM_PUBLIC_URL,
-// TRIPSIM_MASTER_KEY, TRIPSIM_MASTER_KEY_FILE, TRIPSIM_SIGNATURE_WINDOW_SECONDS,
-// TRIPSIM_IO_THREADS, TRIPSIM_HANDLER_THREADS, TRIPSIM_LOG_LEVEL through `getenv`.
+// Reads TRIPSIM_LISTEN, TRIPSIM_STORE, TRIPSIM_ENV, TRIPSIM_MAIL, TRIPSIM_MAIL_FROM,
+// TRIPSIM_PUBLIC_URL, TRIPSIM_MASTER_KEY, TRIPSIM_MASTER_KEY_FILE,
+// TRIPSIM_SIGNATURE_WINDOW_SECONDS, TRIPSIM_IO_THREADS, TRIPSIM_HANDLER_THREADS, TRIPSIM_LOG_LEVEL
+// through `getenv`.
 Status ApplyEnvironment(Config& c, const std::function<const char*(const char*)>& getenv);
 
 // Checks values and the production requirements; names every problem.

@@ -17,6 +17,8 @@
 #include "tripsim/booking/booking_service.h"
 #include "tripsim/booking/partner_directory.h"
 #include "tripsim/catalog/catalog.h"
+#include "tripsim/notify/mailer.h"
+#include "tripsim/notify/outbox_worker.h"
 #include "tripsim/server/partner_admin.h"
 #include "tripsim/store/sqlite/sqlite_store.h"
 
@@ -121,6 +123,12 @@ class Ticker {
 
 }  // namespace
 
+Result<std::unique_ptr<notify::Mailer>> OpenMailer(const Config& config) {
+  if (config.mail.rfind("maildir:", 0) == 0) return notify::NewMaildirMailer(config.mail.substr(8));
+  TRIPSIM_ASSIGN_OR_RETURN(smtp, notify::ParseSmtpUrl(config.mail));
+  return notify::NewSmtpMailer(std::move(smtp));
+}
+
 int Serve(const Config& config) {
   // Block the stop signals in every thread; this one waits for them below.
   sigset_t signals;
@@ -143,6 +151,8 @@ int Serve(const Config& config) {
     Status s = BootstrapStaging(*store, *master_key, clock);
     if (!s.ok()) return fail(s);
   }
+  Result<std::unique_ptr<notify::Mailer>> mailer = OpenMailer(config);
+  if (!mailer.ok()) return fail(mailer.status());
   booking::CatalogHolder catalogs;
   if (Status s = catalogs.Reload(*store); !s.ok()) return fail(s);
   booking::PartnerDirectory partners(*store, *master_key, clock, {});
@@ -169,6 +179,13 @@ int Serve(const Config& config) {
   api::App app({*store, bookings, partners, catalogs, clock}, app_options);
   server.SetHandlers(app.ServerHandlers());
   server.Run();
+  std::string host = url.substr(url.find("://") + 3);
+  host = host.substr(0, host.find_first_of(":/"));
+  notify::OutboxWorker outbox(
+      *store, **mailer, clock,
+      {.public_url = url,
+       .default_from = config.mail_from.empty() ? "noreply@" + host : config.mail_from});
+  outbox.Start();
   PrintJsonLine(boost::json::serialize(boost::json::object{{"event", "listening"},
                                                            {"address", *bound},
                                                            {"url", "http://" + *bound},
@@ -190,6 +207,7 @@ int Serve(const Config& config) {
   sigwait(&signals, &sig);
   log::Info("serve.stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
   server.Stop();
+  outbox.Stop();
   log::Info("serve.stopped");
   return 0;
 }

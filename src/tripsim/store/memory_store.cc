@@ -219,7 +219,7 @@ class MemoryStore final : public Store {
   std::map<std::string, Partner> partners_;
   std::map<std::string, domain::Package> packages_;
   std::map<std::string, Booking> bookings_;
-  std::vector<std::string> order_;  // insertion order
+  std::vector<std::string> order_;         // insertion order
   std::map<std::string, int64_t> leases_;  // message id -> lease end
 };
 

@@ -423,9 +423,9 @@ class SqliteStore final : public Store {
 
   Status AddMessage(const std::string& booking_id, const domain::Message& message) override {
     return writer_.Submit([&](Db& db) -> Status {
-      TRIPSIM_ASSIGN_OR_RETURN(
-          pos, db.Prepare("SELECT COUNT(*) FROM bookings b LEFT JOIN messages m "
-                          "ON m.booking_id = b.id WHERE b.id = ? GROUP BY b.id"));
+      TRIPSIM_ASSIGN_OR_RETURN(pos,
+                               db.Prepare("SELECT COUNT(*) FROM bookings b LEFT JOIN messages m "
+                                          "ON m.booking_id = b.id WHERE b.id = ? GROUP BY b.id"));
       pos.Bind(1, booking_id);
       Stmt::StepResult r = pos.Step();
       if (r == Stmt::kError) return pos.Error();

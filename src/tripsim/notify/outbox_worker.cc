@@ -1,0 +1,99 @@
+#include "tripsim/notify/outbox_worker.h"
+
+#include <random>
+
+#include "tripsim/base/log.h"
+#include "tripsim/render/email.h"
+
+namespace tripsim::notify {
+
+std::optional<int64_t> NextAttemptAt(int64_t now, int attempts, const OutboxOptions& options,
+                                     uint64_t random) {
+  if (attempts >= options.max_attempts) return std::nullopt;
+  int64_t delay = options.first_retry.count();
+  for (int i = 1; i < attempts && delay < options.max_retry.count(); ++i) delay *= 2;
+  delay = std::min<int64_t>(delay, options.max_retry.count());
+  int64_t half = delay / 2;
+  return now + half +
+         (half > 0 ? static_cast<int64_t>(random % static_cast<uint64_t>(half + 1)) : 0);
+}
+
+OutboxWorker::OutboxWorker(store::Store& store, Mailer& mailer, const Clock& clock,
+                           OutboxOptions options)
+    : store_(store), mailer_(mailer), clock_(clock), options_(std::move(options)) {}
+
+OutboxWorker::~OutboxWorker() { Stop(); }
+
+int OutboxWorker::RunOnce() {
+  const int64_t now = clock_.NowMillis();
+  Result<std::vector<store::OutboxItem>> items =
+      store_.ClaimDueMessages(now, now + options_.lease.count(), options_.batch);
+  if (!items.ok()) {
+    log::Warn("outbox.claim_failed", {{"error", items.status().message()}});
+    return 0;
+  }
+  for (const auto& item : *items) Deliver(item);
+  return static_cast<int>(items->size());
+}
+
+void OutboxWorker::Deliver(const store::OutboxItem& item) {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  const domain::Message& m = item.message;
+  Result<domain::Partner> partner = store_.GetPartner(item.booking.partner_id);
+  Status sent = partner.status();
+  if (sent.ok() && m.recipient.empty()) sent = {ErrorCode::kFailedPrecondition, "no recipient"};
+  if (sent.ok()) {
+    const domain::Partner& p = *partner;
+    Result<render::Email> email = render::RenderEmail(
+        {.booking = item.booking,
+         .message = m,
+         .public_url = options_.public_url,
+         .sender_name = p.display_name.empty() ? p.name : p.display_name,
+         .from_address = p.email_from.empty() ? options_.default_from : p.email_from,
+         .reply_to = p.email_reply_to,
+         .now_millis = clock_.NowMillis()});
+    sent = email.ok() ? mailer_.Send(email->envelope_from, email->recipient, email->mime)
+                      : email.status();
+  }
+  const int64_t now = clock_.NowMillis();
+  Status recorded;
+  if (sent.ok()) {
+    recorded = store_.MarkMessageSent(m.id, now);
+    log::Info("message.sent", {{"message", m.id}, {"booking", item.booking.id}});
+  } else {
+    std::optional<int64_t> retry_at = sent.code() == ErrorCode::kUnavailable
+                                          ? NextAttemptAt(now, m.attempts, options_, rng())
+                                          : std::nullopt;
+    recorded = store_.MarkMessageFailed(m.id, sent.message(), retry_at);
+    log::Warn(
+        retry_at ? "message.retry" : "message.failed",
+        {{"message", m.id}, {"attempts", std::to_string(m.attempts)}, {"error", sent.message()}});
+  }
+  if (!recorded.ok()) {
+    // The lease expires and the message is tried again: at most one duplicate, same Message-ID.
+    log::Error("outbox.record_failed", {{"message", m.id}, {"error", recorded.message()}});
+  }
+}
+
+void OutboxWorker::Start() {
+  thread_ = std::thread([this] {
+    std::unique_lock lock(mu_);
+    while (!stopping_) {
+      lock.unlock();
+      int n = RunOnce();
+      lock.lock();
+      if (n == 0) cv_.wait_for(lock, options_.poll, [this] { return stopping_; });
+    }
+  });
+}
+
+void OutboxWorker::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace tripsim::notify

@@ -1,0 +1,217 @@
+// Traveller email end to end: the real tripsimd delivering to a real SMTP server (aiosmtpd)
+// on loopback; QR codes decoded with zbarimg.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "tests/e2e/e2e_util.h"
+#include "tests/e2e/tripsimd_process.h"
+
+namespace tripsim::testing {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+const std::string kScripts = std::string(TRIPSIM_SOURCE_DIR) + "/tests/e2e/";
+
+struct SmtpServer {
+  int port = FreePort();
+  std::string maildir;
+  std::unique_ptr<ChildProcess> process;
+
+  explicit SmtpServer(std::string dir) : maildir(std::move(dir)) {}
+
+  bool Start(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {kScripts + "smtp_server.py", "--port", std::to_string(port),
+                                     "--maildir", maildir};
+    args.insert(args.end(), extra.begin(), extra.end());
+    process = ChildProcess::Start("/usr/bin/python3", args, "ready");
+    return process != nullptr;
+  }
+
+  std::vector<std::string> Files() const {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(maildir, ec)) {
+      if (e.path().extension() == ".eml") out.push_back(e.path().string());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  // The parsed summary of every message (see mail_tool.py).
+  std::vector<json::value> Messages() const {
+    std::vector<json::value> out;
+    for (const auto& f : Files()) {
+      CommandResult r = RunCommand("/usr/bin/python3", {kScripts + "mail_tool.py", f}, "/");
+      if (r.exit_code == 0) out.push_back(json::parse(r.out));
+    }
+    return out;
+  }
+};
+
+class EmailTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = (fs::temp_directory_path() /
+            ("tripsim-mail-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name()))
+               .string();
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    smtp_ = std::make_unique<SmtpServer>(dir_ + "/received");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::unique_ptr<TripsimdProcess> StartServer(const std::string& mail_url) {
+    auto s = TripsimdProcess::Start({.serve_args = {"--mail", mail_url}});
+    EXPECT_NE(s, nullptr);
+    return s;
+  }
+
+  static sdk::Response Book(const TripsimdProcess& server, json::object body) {
+    sdk::Client client(server.ClientOptions());
+    auto r = client.Post("/api/bookings", json::serialize(body));
+    EXPECT_TRUE(r.ok());
+    EXPECT_EQ(r->status, 201) << r->body;
+    return *r;
+  }
+
+  static json::value Booking(const TripsimdProcess& server, const std::string& id) {
+    sdk::Client client(server.ClientOptions());
+    return Json(client.Get("/api/bookings/" + id)->body).at("data");
+  }
+
+  std::string dir_;
+  std::unique_ptr<SmtpServer> smtp_;
+};
+
+TEST_F(EmailTest, BookingEmailArrivesWithCodeBothAlternativesAndADecodableQr) {
+  ASSERT_TRUE(smtp_->Start());
+  auto server = StartServer("smtp://127.0.0.1:" + std::to_string(smtp_->port));
+  ASSERT_NE(server, nullptr);
+  json::value created = Json(Book(*server, GuideBody("MAIL-1")).body);
+  std::string code(created.at("data").at("promo_codes").at(0).at("promo_code").as_string());
+  std::string id(created.at("data").at("id").as_string());
+  ASSERT_TRUE(WaitFor([&] { return smtp_->Files().size() == 1; })) << server->StderrLog();
+  json::value mail = smtp_->Messages().at(0);
+  EXPECT_EQ(mail.at("to").as_string(), "Ada <traveller@example.com>");
+  EXPECT_EQ(mail.at("content_type").as_string(), "multipart/related");
+  EXPECT_NE(std::string(mail.at("text").as_string()).find(code), std::string::npos);
+  EXPECT_NE(std::string(mail.at("html").as_string()).find(code), std::string::npos);
+  EXPECT_NE(std::string(mail.at("html").as_string()).find("cid:qr-1@tripsim"), std::string::npos);
+  ASSERT_EQ(mail.at("images").as_array().size(), 1u);
+  std::string png(mail.at("images").at(0).at("file").as_string());
+  CommandResult qr = RunCommand("/usr/bin/zbarimg", {"--raw", "-q", png}, "/");
+  ASSERT_EQ(qr.exit_code, 0) << qr.err;
+  EXPECT_EQ(qr.out, server->url() + "/redeem/" + code + "\n");
+  // The booking shows the message as sent, with its time.
+  ASSERT_TRUE(WaitFor([&] {
+    return Booking(*server, id).at("messages").at(0).at("status").as_string() == "SENT";
+  }));
+  EXPECT_TRUE(Booking(*server, id).at("messages").at(0).at("sent_at").is_string());
+  std::string message_id(mail.at("message_id").as_string());
+  EXPECT_EQ(message_id.find(
+                "<" + std::string(Booking(*server, id).at("messages").at(0).at("id").as_string())),
+            0u);
+}
+
+TEST_F(EmailTest, NoEmailWithoutShouldSendAndGermanForGermanBookings) {
+  ASSERT_TRUE(smtp_->Start());
+  auto server = StartServer("smtp://127.0.0.1:" + std::to_string(smtp_->port));
+  ASSERT_NE(server, nullptr);
+  json::object silent = GuideBody("MAIL-SILENT");
+  silent["communication_options"] = json::object{{"should_send_message", false}};
+  json::value quiet = Json(Book(*server, silent).body);
+  EXPECT_TRUE(quiet.at("data").at("messages").as_array().empty());
+  json::object german = GuideBody("MAIL-DE");
+  german["locale"] = "de-DE";
+  german["first_name"] = "Jörg";
+  Book(*server, german);
+  ASSERT_TRUE(WaitFor([&] { return smtp_->Files().size() == 1; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // the worker polls every 250 ms
+  ASSERT_EQ(smtp_->Files().size(), 1u);  // only the German one, never the silent booking
+  json::value mail = smtp_->Messages().at(0);
+  EXPECT_NE(std::string(mail.at("subject").as_string()).find("Ihre eSIM"), std::string::npos);
+  EXPECT_NE(std::string(mail.at("text").as_string()).find("Hallo Jörg,"), std::string::npos);
+}
+
+TEST_F(EmailTest, AnSmtpOutageDelaysTheEmailButLosesAndDoublesNothing) {
+  auto server = StartServer("smtp://127.0.0.1:" + std::to_string(smtp_->port));  // nothing there
+  ASSERT_NE(server, nullptr);
+  std::string id(
+      Json(Book(*server, GuideBody("MAIL-OUTAGE")).body).at("data").at("id").as_string());
+  ASSERT_TRUE(WaitFor(
+      [&] { return Booking(*server, id).at("messages").at(0).at("attempts").as_int64() >= 1; }));
+  EXPECT_EQ(Booking(*server, id).at("messages").at(0).at("status").as_string(), "PENDING");
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  ASSERT_TRUE(smtp_->Start());
+  ASSERT_TRUE(WaitFor([&] { return smtp_->Files().size() == 1; }, 60)) << server->StderrLog();
+  json::value m = Booking(*server, id).at("messages").at(0);
+  ASSERT_TRUE(WaitFor([&] {
+    m = Booking(*server, id).at("messages").at(0);
+    return m.at("status").as_string() == "SENT";
+  }));
+  EXPECT_GE(m.at("attempts").as_int64(), 2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  EXPECT_EQ(smtp_->Files().size(), 1u);
+}
+
+TEST_F(EmailTest, A5xxAnswerEndsFailedWithTheReason) {
+  ASSERT_TRUE(smtp_->Start({"--reject", "550"}));
+  auto server = StartServer("smtp://127.0.0.1:" + std::to_string(smtp_->port));
+  ASSERT_NE(server, nullptr);
+  std::string id(Json(Book(*server, GuideBody("MAIL-550")).body).at("data").at("id").as_string());
+  json::value m;
+  ASSERT_TRUE(WaitFor([&] {
+    m = Booking(*server, id).at("messages").at(0);
+    return m.at("status").as_string() == "FAILED";
+  }));
+  EXPECT_EQ(m.at("attempts").as_int64(), 1);
+  EXPECT_NE(std::string(m.at("last_error").as_string()).find("550"), std::string::npos);
+}
+
+TEST_F(EmailTest, LoginAndStartTlsWork) {
+  std::string cert = dir_ + "/cert.pem";
+  std::string key = dir_ + "/key.pem";
+  CommandResult made = RunCommand("/usr/bin/openssl",
+                                  {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                                   "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1"},
+                                  "/");
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  ASSERT_TRUE(smtp_->Start({"--auth", "mailer:s3cret", "--tls-cert", cert, "--tls-key", key}));
+  auto server = StartServer("smtp://mailer:s3cret@127.0.0.1:" + std::to_string(smtp_->port) +
+                            "?starttls=required&verify=false");
+  ASSERT_NE(server, nullptr);
+  Book(*server, GuideBody("MAIL-TLS"));
+  ASSERT_TRUE(WaitFor([&] { return smtp_->Files().size() == 1; })) << server->StderrLog();
+  EXPECT_EQ(server->StderrLog().find("s3cret"), std::string::npos);  // never logged
+}
+
+TEST_F(EmailTest, HeaderInjectionIsRefusedAtTheApi) {
+  auto server = StartServer("maildir:" + dir_ + "/maildir");
+  ASSERT_NE(server, nullptr);
+  sdk::Client client(server->ClientOptions());
+  json::object body = GuideBody("MAIL-CRLF");
+  body["email"] = "a@example.com\r\nBcc: victim@example.com";
+  EXPECT_EQ(client.Post("/api/bookings", json::serialize(body))->status, 400);
+  body = GuideBody("MAIL-CRLF2");
+  body["first_name"] = "Ada\r\nBcc: victim@example.com";
+  EXPECT_EQ(client.Post("/api/bookings", json::serialize(body))->status, 400);
+}
+
+TEST_F(EmailTest, MaildirIsTheEmbeddedDefault) {
+  auto server = TripsimdProcess::Start({});
+  ASSERT_NE(server, nullptr);
+  sdk::Client client(server->ClientOptions());
+  ASSERT_EQ(client.Post("/api/bookings", json::serialize(GuideBody("MAIL-DIR")))->status, 201);
+  fs::path new_dir = fs::path(server->dir()) / "var/mail/new";
+  ASSERT_TRUE(WaitFor([&] {
+    std::error_code ec;
+    return fs::exists(new_dir, ec) && !fs::is_empty(new_dir, ec);
+  }));
+}
+
+}  // namespace
+}  // namespace tripsim::testing
