@@ -201,6 +201,100 @@ TEST_F(EmailTest, HeaderInjectionIsRefusedAtTheApi) {
   EXPECT_EQ(client.Post("/api/bookings", json::serialize(body))->status, 400);
 }
 
+TEST_F(EmailTest, ResendQueuesANewMessageAndASentEmailForbidsCancellation) {
+  ASSERT_TRUE(smtp_->Start());
+  auto server = StartServer("smtp://127.0.0.1:" + std::to_string(smtp_->port));
+  ASSERT_NE(server, nullptr);
+  std::string id(
+      Json(Book(*server, GuideBody("MAIL-RESEND")).body).at("data").at("id").as_string());
+  ASSERT_TRUE(WaitFor([&] { return smtp_->Files().size() == 1; }));
+  sdk::Client client(server->ClientOptions());
+  auto resent = client.Post("/api/bookings/" + id + "/resend", "");
+  ASSERT_EQ(resent->status, 202) << resent->body;
+  EXPECT_EQ(Json(resent->body).at("data").at("messages").as_array().size(), 2u);
+  ASSERT_TRUE(WaitFor([&] { return smtp_->Files().size() == 2; }));
+  auto mails = smtp_->Messages();
+  EXPECT_NE(mails[0].at("message_id"), mails[1].at("message_id"));
+  EXPECT_EQ(mails[0].at("text"), mails[1].at("text"));
+  auto cancel = client.Delete("/api/bookings/" + id);
+  EXPECT_EQ(cancel->status, 409);
+  EXPECT_NE(cancel->body.find("already sent"), std::string::npos);
+  EXPECT_EQ(client.Post("/api/bookings/bk_unknown/resend", "")->status, 404);
+}
+
+TEST_F(EmailTest, ATravellerClaimsACodeIssuedWithoutEmail) {
+  ASSERT_TRUE(smtp_->Start());
+  auto server = StartServer("smtp://127.0.0.1:" + std::to_string(smtp_->port));
+  ASSERT_NE(server, nullptr);
+  json::object body = GuideBody("MAIL-CLAIM");
+  body.erase("email");
+  body["pax"] = 2;
+  json::value created = Json(Book(*server, body).body);
+  const auto& codes = created.at("data").at("promo_codes").as_array();
+  std::string uuid(codes.at(1).at("uuid").as_string());
+  std::string code(codes.at(1).at("promo_code").as_string());
+  std::string other(codes.at(0).at("promo_code").as_string());
+  std::string claim_url(codes.at(1).at("claim_url").as_string());
+  EXPECT_EQ(claim_url, server->url() + "/claim/" + uuid);
+  RawResponse page = RawRequest("GET", claim_url, {});
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("<form"), std::string::npos);
+  EXPECT_EQ(page.headers["content-type"], "text/html; charset=utf-8");
+  std::string api = server->url() + "/api/promo-codes/claim/" + uuid;
+  EXPECT_EQ(
+      RawRequest("POST", api, {"Content-Type: application/json"}, R"({"email":"nope"})").status,
+      400);
+  RawResponse claimed = RawRequest("POST", api, {"Content-Type: application/json"},
+                                   R"({"email":"grace@example.com"})");
+  ASSERT_EQ(claimed.status, 200) << claimed.body;
+  EXPECT_EQ(Json(claimed.body).at("data").at("status").as_string(), "CLAIMED");
+  EXPECT_EQ(claimed.body.find(code), std::string::npos);  // the code goes by email only
+  ASSERT_TRUE(WaitFor([&] { return smtp_->Files().size() == 1; }));
+  json::value mail = smtp_->Messages().at(0);
+  EXPECT_EQ(mail.at("to").as_string(), "grace@example.com");  // not the booking's traveller
+  std::string text(mail.at("text").as_string());
+  EXPECT_NE(text.find(code), std::string::npos);
+  EXPECT_EQ(text.find(other), std::string::npos);  // only the claimed code
+  EXPECT_EQ(RawRequest("POST", api, {"Content-Type: application/json"},
+                       R"({"email":"grace@example.com"})")
+                .status,
+            409);
+  EXPECT_EQ(
+      RawRequest("POST",
+                 server->url() + "/api/promo-codes/claim/00000000-0000-4000-8000-000000000000",
+                 {"Content-Type: application/json"}, R"({"email":"a@example.com"})")
+          .status,
+      404);
+  EXPECT_EQ(RawRequest("GET", server->url() + "/claim/nope", {}).status, 404);
+}
+
+TEST_F(EmailTest, TheHtmlEmailShowsTheQrCodeInChromium) {
+  auto server = TripsimdProcess::Start({});
+  ASSERT_NE(server, nullptr);
+  sdk::Client client(server->ClientOptions());
+  json::object body = GuideBody("MAIL-SHOT");
+  body["locale"] = "fr-FR";
+  auto created = client.Post("/api/bookings", json::serialize(body));
+  ASSERT_EQ(created->status, 201);
+  json::value v = Json(created->body);
+  std::string id(v.at("data").at("id").as_string());
+  std::string link(v.at("data").at("promo_codes").at(0).at("deep_link_url").as_string());
+  CommandResult preview = server->Admin({"mail", "preview", "--booking", id, "--out",
+                                         dir_ + "/preview", "--public-url", server->url()});
+  ASSERT_EQ(preview.exit_code, 0) << preview.err;
+  CommandResult shot = RunCommand(
+      "/usr/bin/chromium",
+      {"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+       "--disable-background-networking", "--disable-component-update", "--disable-sync",
+       "--user-data-dir=" + dir_ + "/chromium", "--hide-scrollbars", "--window-size=640,1400",
+       "--screenshot=" + dir_ + "/shot.png", "file://" + dir_ + "/preview.html"},
+      dir_);
+  ASSERT_TRUE(fs::exists(dir_ + "/shot.png")) << shot.err;
+  CommandResult qr = RunCommand("/usr/bin/zbarimg", {"--raw", "-q", dir_ + "/shot.png"}, "/");
+  ASSERT_EQ(qr.exit_code, 0) << "no QR code visible in the rendered email";
+  EXPECT_EQ(qr.out, link + "\n");
+}
+
 TEST_F(EmailTest, MaildirIsTheEmbeddedDefault) {
   auto server = TripsimdProcess::Start({});
   ASSERT_NE(server, nullptr);

@@ -216,7 +216,8 @@ std::unique_ptr<ChildProcess> ChildProcess::Start(const std::string& program,
     if (n <= 0) break;
     seen.append(chunk, static_cast<size_t>(n));
   }
-  close(pipe_fds[0]);
+  // The read end stays open while the child runs, so its later writes never hit a closed pipe.
+  child->stdout_fd_ = pipe_fds[0];
   if (seen.find(ready_text) == std::string::npos) return nullptr;
   return child;
 }
@@ -224,10 +225,13 @@ std::unique_ptr<ChildProcess> ChildProcess::Start(const std::string& program,
 ChildProcess::~ChildProcess() { Kill(); }
 
 void ChildProcess::Kill() {
-  if (pid_ <= 0) return;
-  kill(pid_, SIGKILL);
-  waitpid(pid_, nullptr, 0);
-  pid_ = -1;
+  if (pid_ > 0) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+  if (stdout_fd_ >= 0) close(stdout_fd_);
+  stdout_fd_ = -1;
 }
 
 bool WaitFor(const std::function<bool()>& done, int seconds) {

@@ -85,6 +85,7 @@ class ChildProcess {
 
  private:
   pid_t pid_ = -1;
+  int stdout_fd_ = -1;
 };
 
 // Polls `done` every 50 ms until it is true or `seconds` pass; returns its last value.

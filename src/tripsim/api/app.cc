@@ -4,6 +4,7 @@
 
 #include "tripsim/api/error_table.h"
 #include "tripsim/api/partner_routes.h"
+#include "tripsim/api/public_routes.h"
 #include "tripsim/base/ids.h"
 #include "tripsim/base/log.h"
 
@@ -26,6 +27,7 @@ class App::Routes {
  public:
   Routes(AppDeps deps, AppOptions options) : deps_(deps), options_(std::move(options)) {
     AddPartnerRoutes(router_, deps_, options_);
+    AddPublicRoutes(router_, deps_, options_);
     router_.Add("GET", "/healthz", [](const HttpRequest&, const PathParams&) {
       return HttpResponse{200, "application/json", R"({"status":"ok"})", {}};
     });

@@ -110,6 +110,12 @@ class PartnerRoutes {
     return Json(200, wire::EncodeBookingResponse(b, Encode()));
   }
 
+  HttpResponse Resend(const HttpRequest& r, const PathParams& p) const {
+    TRIPSIM_ASSIGN_OR_RESPOND(partner, Authenticate(r));
+    TRIPSIM_ASSIGN_OR_RESPOND(b, deps_.bookings.Resend(partner->partner.id, p.at("id")));
+    return Json(202, wire::EncodeBookingResponse(b, Encode()));
+  }
+
   HttpResponse List(const HttpRequest& r) const {
     TRIPSIM_ASSIGN_OR_RESPOND(partner, Authenticate(r));
     auto q = ParseQuery(r.query);
@@ -188,6 +194,8 @@ void AddPartnerRoutes(Router& router, const AppDeps& deps, const AppOptions& opt
              [routes](const HttpRequest& r, const PathParams& p) {
                return routes->CancelByReference(r, p);
              });
+  router.Add("POST", "/api/bookings/{id}/resend",
+             [routes](const HttpRequest& r, const PathParams& p) { return routes->Resend(r, p); });
   router.Add("GET", "/api/packages",
              [routes](const HttpRequest& r, const PathParams&) { return routes->Packages(r); });
 }

@@ -139,7 +139,16 @@ Result<Booking> BookingService::Build(const ActivePartner& partner, const Bookin
     m.recipient = *request.email;
     m.created_at = now;
     m.due_at = now;
-    b.messages.push_back(std::move(m));
+    b.messages.push_back(m);
+    // A reminder N days before departure (at 09:00 UTC), when that is still ahead.
+    const int days = partner.partner.reminder_days;
+    int64_t reminder_at = MillisOfDate(Date{departure.days - days}) + 9 * 3'600'000LL;
+    if (days > 0 && reminder_at > now) {
+      m.id = NewId("msg_");
+      m.kind = "reminder";
+      m.due_at = reminder_at;
+      b.messages.push_back(std::move(m));
+    }
   }
   return b;
 }
@@ -151,6 +160,10 @@ Result<Booking> BookingService::Get(const std::string& partner_id, const std::st
 Result<Booking> BookingService::GetByReference(const std::string& partner_id,
                                                const std::string& booking_id) {
   return store_.FindBookingByReference(partner_id, booking_id);
+}
+
+Result<Booking> BookingService::FindByPromoUuid(const std::string& uuid) {
+  return store_.FindBookingByPromoUuid(uuid);
 }
 
 Result<store::BookingPage> BookingService::List(const std::string& partner_id,
@@ -181,6 +194,56 @@ Result<Booking> BookingService::Cancel(const std::string& partner_id, const std:
     }
     return Status::Ok();
   });
+}
+
+namespace {
+
+domain::Message NewEmail(std::string kind, std::string recipient, int64_t now) {
+  domain::Message m;
+  m.id = NewId("msg_");
+  m.channel = "EMAIL";
+  m.kind = std::move(kind);
+  m.recipient = std::move(recipient);
+  m.created_at = now;
+  m.due_at = now;
+  return m;
+}
+
+}  // namespace
+
+Result<Booking> BookingService::Resend(const std::string& partner_id, const std::string& id) {
+  TRIPSIM_ASSIGN_OR_RETURN(b, store_.GetBooking(partner_id, id));
+  if (b.status == domain::BookingStatus::kCancelled) {
+    return Status(ErrorCode::kFailedPrecondition, "The booking is cancelled: nothing to resend");
+  }
+  if (!b.request.email) {
+    return Status(ErrorCode::kFailedPrecondition,
+                  "The booking has no email address; the traveller can claim the code instead");
+  }
+  TRIPSIM_RETURN_IF_ERROR(
+      store_.AddMessage(b.id, NewEmail("resend", *b.request.email, clock_.NowMillis())));
+  return store_.GetBooking(partner_id, id);
+}
+
+Result<Booking> BookingService::Claim(const std::string& uuid, const std::string& email) {
+  const int64_t now = clock_.NowMillis();
+  const Date today = DateOfMillis(now);
+  domain::Message m = NewEmail("claim", email, now);
+  return store_.ClaimPromoCode(
+      uuid, now, m, [&](const Booking& b, const domain::PromoCode& p) -> Status {
+        if (b.status == domain::BookingStatus::kCancelled ||
+            p.status == domain::PromoStatus::kRevoked) {
+          return {ErrorCode::kGone, "This code was revoked"};
+        }
+        if (p.status == domain::PromoStatus::kExpired || p.valid_until < today) {
+          return {ErrorCode::kGone, "This code has expired"};
+        }
+        if (p.status != domain::PromoStatus::kIssued) {
+          return {ErrorCode::kFailedPrecondition, "This code was already claimed"};
+        }
+        m.promo_code = p.code;
+        return Status::Ok();
+      });
 }
 
 Result<Booking> BookingService::CancelByReference(const std::string& partner_id,

@@ -62,6 +62,8 @@ class BookingService {
   Result<domain::Booking> Get(const std::string& partner_id, const std::string& id);
   Result<domain::Booking> GetByReference(const std::string& partner_id,
                                          const std::string& booking_id);
+  // The booking holding the promo code with this claim uuid (for the traveller's pages).
+  Result<domain::Booking> FindByPromoUuid(const std::string& uuid);
   Result<store::BookingPage> List(const std::string& partner_id, const store::BookingFilter& f);
 
   // Cancels when design.md 2.4 allows it: no message sent (or claimed by a worker), no code
@@ -70,6 +72,16 @@ class BookingService {
   Result<domain::Booking> Cancel(const std::string& partner_id, const std::string& id);
   Result<domain::Booking> CancelByReference(const std::string& partner_id,
                                             const std::string& booking_id);
+
+  // Queues the traveller's email again (a new message with the same content). kFailedPrecondition
+  // (409) for a cancelled booking or one without an email address.
+  Result<domain::Booking> Resend(const std::string& partner_id, const std::string& id);
+
+  // A traveller claims a code issued without an email: the code becomes CLAIMED and is emailed
+  // to `email`. kNotFound for an unknown uuid, kGone (410) for a revoked or expired code,
+  // kFailedPrecondition (409) when it was already claimed or redeemed.
+  // REQUIRES: `email` is a validated address.
+  Result<domain::Booking> Claim(const std::string& uuid, const std::string& email);
 
  private:
   Result<domain::Booking> Build(const ActivePartner& partner, const domain::BookingRequest& request,

@@ -116,6 +116,19 @@ TEST_F(BookingServiceTest, EmailRequestedWithoutAddressWarnsAndQueuesNothing) {
   EXPECT_EQ(b->warnings[0].field, "email");
 }
 
+TEST_F(BookingServiceTest, PartnerRemindersAreQueuedBeforeDeparture) {
+  partner_.partner.reminder_days = 3;
+  auto b = service_.Create(partner_, Request(), "");
+  ASSERT_TRUE(b.ok());
+  ASSERT_EQ(b->booking.messages.size(), 2u);
+  EXPECT_EQ(b->booking.messages[1].kind, "reminder");
+  EXPECT_EQ(b->booking.messages[1].due_at,
+            MillisOfDate(*ParseIsoDate("2026-07-12")) + 9 * 3'600'000LL);
+  BookingRequest soon = Request("TRV-SOON");
+  soon.departure_date = "2026-06-02";  // the reminder would be in the past: none
+  EXPECT_EQ(service_.Create(partner_, soon, "")->booking.messages.size(), 1u);
+}
+
 TEST_F(BookingServiceTest, NoPackageIs422NamingTheSpecification) {
   BookingRequest r = Request();
   r.package_specifications[0].destinations = {"JP"};

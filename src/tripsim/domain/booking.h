@@ -90,10 +90,11 @@ struct PromoCode {
 };
 
 struct Message {
-  std::string id;         // "msg_..."; also the stable Message-ID's local part
-  std::string channel;    // "EMAIL"
-  std::string kind;       // "booking_confirmation", "reminder", "resend", "claim"
-  std::string recipient;  // the address it goes to (the booking's email, or a claimer's)
+  std::string id;          // "msg_..."; also the stable Message-ID's local part
+  std::string channel;     // "EMAIL"
+  std::string kind;        // "booking_confirmation", "reminder", "resend", "claim"
+  std::string recipient;   // the address it goes to (the booking's email, or a claimer's)
+  std::string promo_code;  // the one code it carries (a claim); empty: every live code
   MessageStatus status = MessageStatus::kPending;
   int attempts = 0;
   int64_t created_at = 0;

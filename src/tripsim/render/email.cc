@@ -79,7 +79,10 @@ Result<Email> RenderEmail(const EmailInput& in) {
   const domain::Booking& b = in.booking;
   const std::string lang_code = EmailLanguage(b.request.locale);
   const json::object& lang = Strings().at(lang_code).as_object();
-  const std::string name = b.request.first_name.value_or(b.request.full_name.value_or(""));
+  // A claimed code goes to whoever claimed it, who may not be the booking's traveller.
+  const std::string name = in.message.kind == "claim"
+                               ? ""
+                               : b.request.first_name.value_or(b.request.full_name.value_or(""));
 
   Data values;
   values.set("name", name);
@@ -98,17 +101,14 @@ Result<Email> RenderEmail(const EmailInput& in) {
   for (const auto& s : lang.at("steps").as_array()) steps << Data(std::string(s.as_string()));
   view.set("steps", steps);
 
-  struct Image {
-    std::string cid;
-    std::string png;
-  };
-  std::vector<Image> images;
+  std::vector<Email::Image> images;
   Data codes{Data::type::list};
   std::string first_destination;
   for (const domain::PromoCode& p : b.promo_codes) {
     if (p.status == domain::PromoStatus::kRevoked || p.status == domain::PromoStatus::kExpired) {
       continue;
     }
+    if (!in.message.promo_code.empty() && in.message.promo_code != p.code) continue;
     std::string redeem_url = in.public_url + "/redeem/" + p.code;
     std::string destination = p.destination.empty() ? "-" : DestinationName(p.destination);
     if (first_destination.empty()) first_destination = destination;
@@ -173,13 +173,28 @@ Result<Email> RenderEmail(const EmailInput& in) {
   m += "--" + alt + "--\r\n";
   for (size_t i = 0; i < images.size(); ++i) {
     m += "--" + outer + "\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n";
-    m += "Content-ID: <" + images[i].cid + ">\r\n";
+    m += "Content-ID: <" + images[i].content_id + ">\r\n";
     m += "Content-Disposition: inline; filename=\"qr-" + std::to_string(i + 1) + ".png\"\r\n\r\n";
     m += Base64Lines(images[i].png);
   }
   m += "--" + outer + "--\r\n";
   e.mime = std::move(m);
+  e.images = std::move(images);
   return e;
+}
+
+std::string PreviewHtml(const Email& email) {
+  std::string html = email.html;
+  for (const auto& image : email.images) {
+    std::string cid = "cid:" + image.content_id;
+    std::string data = Base64Lines(image.png);
+    std::erase(data, '\r');
+    std::erase(data, '\n');
+    for (size_t pos = html.find(cid); pos != std::string::npos; pos = html.find(cid, pos)) {
+      html.replace(pos, cid.size(), "data:image/png;base64," + data);
+    }
+  }
+  return html;
 }
 
 }  // namespace tripsim::render

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "tripsim/base/status.h"
 #include "tripsim/domain/booking.h"
@@ -33,7 +34,15 @@ struct Email {
   std::string text;
   std::string html;
   std::string mime;  // the whole message, CRLF line endings
+  struct Image {
+    std::string content_id;  // "qr-1@tripsim"
+    std::string png;
+  };
+  std::vector<Image> images;
 };
+
+// The HTML part with each cid: image inlined as a data: URL, for viewing in a browser.
+std::string PreviewHtml(const Email& email);
 
 // The two-letter language the email is written in, for a booking locale ("de-AT" -> "de").
 std::string EmailLanguage(const std::optional<std::string>& locale);

@@ -9,6 +9,7 @@
 #include "tripsim/base/log.h"
 #include "tripsim/catalog/catalog.h"
 #include "tripsim/server/config.h"
+#include "tripsim/server/mail_preview.h"
 #include "tripsim/server/partner_admin.h"
 #include "tripsim/server/wiring.h"
 
@@ -93,6 +94,7 @@ struct PartnerFlags {
   std::string partner_id;
   std::optional<std::string> name, strategy, webhook_url, email_from, email_reply_to, display_name,
       allow_list, package_types, require_body_hash;
+  std::optional<int> reminder_days;
 
   void AddSettings(CLI::App* app) {
     app->add_option("--name", name, "partner name");
@@ -104,6 +106,8 @@ struct PartnerFlags {
     app->add_option("--allow-list", allow_list, "allowed destination countries, comma-separated");
     app->add_option("--package-types", package_types,
                     "permitted package types, comma-separated (data-limited,unlimited,starter)");
+    app->add_option("--reminder-days", reminder_days,
+                    "email a reminder this many days before departure (0: none)");
     app->add_option("--require-body-hash", require_body_hash,
                     "require x-content-sha256 in signatures (true|false)")
         ->check(CLI::IsMember({"true", "false"}));
@@ -123,6 +127,7 @@ struct PartnerFlags {
     if (allow_list) s.allow_list = SplitCommas(*allow_list);
     if (package_types) s.package_types = SplitCommas(*package_types);
     if (require_body_hash) s.require_body_hash = *require_body_hash == "true";
+    s.reminder_days = reminder_days;
     return s;
   }
 };
@@ -184,6 +189,18 @@ int Main(int argc, char** argv) {
   auto* c_list = cat->add_subcommand("list", "print the catalog as JSON");
   catalog_common.AddTo(c_list);
 
+  // mail ...
+  auto* mail_cmd = app.add_subcommand("mail", "traveller emails");
+  mail_cmd->require_subcommand(1);
+  CommonFlags mail_common;
+  std::string preview_booking, preview_out = "mail-preview";
+  std::optional<std::string> preview_url;
+  auto* m_preview = mail_cmd->add_subcommand("preview", "render a booking's email to files");
+  mail_common.AddTo(m_preview);
+  m_preview->add_option("--booking", preview_booking, "tripsim booking id (bk_...)")->required();
+  m_preview->add_option("--out", preview_out, "output path without extension (.eml, .html added)");
+  m_preview->add_option("--public-url", preview_url, "base URL of the links in the email");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -227,6 +244,17 @@ int Main(int argc, char** argv) {
                        if (name == "rotate-secret") return RotateSecret(s, key, pf.partner_id);
                        return SetPartnerEnabled(s, pf.partner_id, name == "enable");
                      });
+  }
+  if (m_preview->parsed()) {
+    Result<Config> c = BuildConfig(mail_common, [&](Config& cfg) {
+      if (preview_url) cfg.public_url = *preview_url;
+    });
+    if (!c.ok()) return Report(c.status());
+    return WithStore(mail_common, false, [&](store::Store& s, const std::string&) {
+      std::string url = c->public_url.empty() ? "http://" + c->listen : c->public_url;
+      std::string from = c->mail_from.empty() ? "noreply@localhost" : c->mail_from;
+      return PreviewMail(s, preview_booking, url, from, preview_out);
+    });
   }
   if (c_import->parsed()) {
     return WithStore(

@@ -61,6 +61,12 @@ Status Apply(const PartnerSpec& spec, const std::string& master_key, Partner& p)
     *target = **value;
   }
   if (spec.require_body_hash) p.require_body_hash = *spec.require_body_hash;
+  if (spec.reminder_days) {
+    if (*spec.reminder_days < 0 || *spec.reminder_days > 60) {
+      issues.push_back({"reminder_days", "must be 0 (no reminder) to 60", {}});
+    }
+    p.reminder_days = *spec.reminder_days;
+  }
   if (spec.allow_list) {
     p.destination_allow_list.clear();
     for (const auto& code : *spec.allow_list) {
@@ -103,7 +109,8 @@ json::object Describe(const Partner& p) {
           {"webhook_url", p.webhook_url},
           {"email_from", p.email_from},
           {"email_reply_to", p.email_reply_to},
-          {"display_name", p.display_name}};
+          {"display_name", p.display_name},
+          {"reminder_days", p.reminder_days}};
 }
 
 }  // namespace

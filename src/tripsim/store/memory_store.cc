@@ -143,6 +143,33 @@ class MemoryStore final : public Store {
     return Status::Ok();
   }
 
+  Result<Booking> FindBookingByPromoUuid(const std::string& uuid) override {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, b] : bookings_) {
+      for (const auto& p : b.promo_codes) {
+        if (p.uuid == uuid) return b;
+      }
+    }
+    return NotFound("promo code not found");
+  }
+
+  Result<Booking> ClaimPromoCode(
+      const std::string& uuid, int64_t now, const domain::Message& message,
+      const std::function<Status(const Booking&, const domain::PromoCode&)>& rule) override {
+    std::lock_guard lock(mu_);
+    for (auto& [id, b] : bookings_) {
+      for (auto& p : b.promo_codes) {
+        if (p.uuid != uuid) continue;
+        TRIPSIM_RETURN_IF_ERROR(rule(b, p));
+        p.status = domain::PromoStatus::kClaimed;
+        p.claimed_at = now;
+        b.messages.push_back(message);
+        return b;
+      }
+    }
+    return NotFound("promo code not found");
+  }
+
   Result<std::vector<OutboxItem>> ClaimDueMessages(int64_t now, int64_t lease_until,
                                                    int limit) override {
     std::lock_guard lock(mu_);

@@ -21,6 +21,7 @@ CREATE TABLE partners (
   email_from TEXT NOT NULL,
   email_reply_to TEXT NOT NULL,
   display_name TEXT NOT NULL,
+  reminder_days INTEGER NOT NULL,
   created_at INTEGER NOT NULL
 );
 CREATE TABLE packages (
@@ -81,6 +82,7 @@ CREATE TABLE messages (
   channel TEXT NOT NULL,
   kind TEXT NOT NULL,
   recipient TEXT NOT NULL,
+  promo_code TEXT NOT NULL,
   status TEXT NOT NULL,
   attempts INTEGER NOT NULL,
   created_at INTEGER NOT NULL,

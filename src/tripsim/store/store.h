@@ -92,6 +92,15 @@ class Store {
   // Adds a message to an existing booking (a resend, a claim, a reminder).
   virtual Status AddMessage(const std::string& booking_id, const domain::Message& message) = 0;
 
+  // The booking holding the promo code with this claim uuid (any partner).
+  virtual Result<domain::Booking> FindBookingByPromoUuid(const std::string& uuid) = 0;
+  // Claims the code with `uuid` for `message.recipient` atomically: asks `rule` (which sees
+  // the booking and the code), then marks the code CLAIMED at `now` and adds `message`.
+  // Returns the booking after the change.
+  virtual Result<domain::Booking> ClaimPromoCode(
+      const std::string& uuid, int64_t now, const domain::Message& message,
+      const std::function<Status(const domain::Booking&, const domain::PromoCode&)>& rule) = 0;
+
   // Outbox. Claims up to `limit` PENDING messages due at `now` whose lease (if any) has
   // expired: each gets the lease `lease_until` and one more attempt. While the lease holds no
   // other claimer (thread, process or instance) gets the message.

@@ -443,6 +443,17 @@ Result<BookingRequest> ParseCreateBooking(std::string_view body, const ParseOpti
   return r;
 }
 
+Result<std::string> ParseClaimRequest(std::string_view body) {
+  boost::system::error_code ec;
+  json::value root = json::parse(body, ec);
+  const json::value* email =
+      !ec && root.is_object() ? root.get_object().if_contains("email") : nullptr;
+  if (email == nullptr || !email->is_string() || !internal::IsValidEmail(email->get_string())) {
+    return InvalidArgument("Validation failed", {{"email", "must be a valid email address", {}}});
+  }
+  return std::string(email->get_string());
+}
+
 std::string EncodeBookingResponse(const domain::Booking& booking, const EncodeOptions& options,
                                   const std::vector<FieldIssue>& warnings) {
   json::object o{{"success", true}, {"data", EncodeBookingObject(booking, options)}};

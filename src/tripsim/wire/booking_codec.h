@@ -38,6 +38,9 @@ struct EncodeOptions {
   std::string public_url;  // claim_url and deep_link_url are built on it
 };
 
+// The body of POST /api/promo-codes/claim/{uuid}: {"email": "..."}, the address validated.
+Result<std::string> ParseClaimRequest(std::string_view body);
+
 // {"success": true, "data": <booking>[, "warnings": [...]]}
 std::string EncodeBookingResponse(const domain::Booking& booking, const EncodeOptions& options,
                                   const std::vector<FieldIssue>& warnings = {});

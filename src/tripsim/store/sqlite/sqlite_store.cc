@@ -20,7 +20,7 @@ using sqlite::Stmt;
 constexpr std::string_view kPartnerColumns =
     "id, name, api_key, secret_sealed, enabled, strategy_json, allow_list, package_types, "
     "require_body_hash, webhook_url, webhook_secret_sealed, email_from, email_reply_to, "
-    "display_name, created_at";
+    "display_name, reminder_days, created_at";
 
 constexpr std::string_view kBookingColumns =
     "id, partner_id, booking_ref, idempotency_key, fingerprint, status, created_at, "
@@ -32,7 +32,7 @@ void BindPartner(Stmt& s, const Partner& p) {
   s.Bind(6, p.strategy_json).Bind(7, JoinList(p.destination_allow_list));
   s.Bind(8, JoinList(p.package_types)).Bind(9, p.require_body_hash).Bind(10, p.webhook_url);
   s.Bind(11, p.webhook_secret_sealed).Bind(12, p.email_from).Bind(13, p.email_reply_to);
-  s.Bind(14, p.display_name).Bind(15, p.created_at);
+  s.Bind(14, p.display_name).Bind(15, p.reminder_days).Bind(16, p.created_at);
 }
 
 Partner ReadPartner(const Stmt& s) {
@@ -51,7 +51,8 @@ Partner ReadPartner(const Stmt& s) {
   p.email_from = s.Text(11);
   p.email_reply_to = s.Text(12);
   p.display_name = s.Text(13);
-  p.created_at = s.Int(14);
+  p.reminder_days = static_cast<int>(s.Int(14));
+  p.created_at = s.Int(15);
   return p;
 }
 
@@ -63,11 +64,12 @@ Status InsertMessage(Db& db, const std::string& booking_id, int64_t position,
                      const domain::Message& m) {
   TRIPSIM_ASSIGN_OR_RETURN(
       s, db.Prepare("INSERT INTO messages (id, booking_id, position, channel, kind, recipient, "
-                    "status, attempts, created_at, due_at, sent_at, last_error) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"));
+                    "status, attempts, created_at, due_at, sent_at, last_error, promo_code) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   s.Bind(1, m.id).Bind(2, booking_id).Bind(3, position).Bind(4, m.channel).Bind(5, m.kind);
   s.Bind(6, m.recipient).Bind(7, domain::MessageStatusName(m.status)).Bind(8, m.attempts);
   s.Bind(9, m.created_at).Bind(10, m.due_at).Bind(11, m.sent_at).Bind(12, m.last_error);
+  s.Bind(13, m.promo_code);
   return s.Run();
 }
 
@@ -168,7 +170,8 @@ Status LoadChildren(Db& db, Booking& b) {
   if (r == Stmt::kError) return pc.Error();
   TRIPSIM_ASSIGN_OR_RETURN(
       ms, db.Prepare("SELECT id, channel, kind, status, attempts, created_at, due_at, sent_at, "
-                     "last_error, recipient FROM messages WHERE booking_id = ? ORDER BY position"));
+                     "last_error, recipient, promo_code FROM messages WHERE booking_id = ? "
+                     "ORDER BY position"));
   ms.Bind(1, b.id);
   while ((r = ms.Step()) == Stmt::kRow) {
     domain::Message m;
@@ -182,6 +185,7 @@ Status LoadChildren(Db& db, Booking& b) {
     m.sent_at = ms.OptInt(7);
     m.last_error = ms.Text(8);
     m.recipient = ms.Text(9);
+    m.promo_code = ms.Text(10);
     b.messages.push_back(std::move(m));
   }
   return r == Stmt::kError ? ms.Error() : Status::Ok();
@@ -237,7 +241,7 @@ class SqliteStore final : public Store {
     return writer_.Submit([&](Db& db) -> Status {
       TRIPSIM_ASSIGN_OR_RETURN(s,
                                db.Prepare("INSERT INTO partners (" + std::string(kPartnerColumns) +
-                                          ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+                                          ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
       BindPartner(s, p);
       Status st = s.Run();
       if (!st.ok() && s.ConstraintViolated()) {
@@ -253,7 +257,8 @@ class SqliteStore final : public Store {
           s, db.Prepare("UPDATE partners SET name=?2, api_key=?3, secret_sealed=?4, enabled=?5, "
                         "strategy_json=?6, allow_list=?7, package_types=?8, require_body_hash=?9, "
                         "webhook_url=?10, webhook_secret_sealed=?11, email_from=?12, "
-                        "email_reply_to=?13, display_name=?14, created_at=?15 WHERE id=?1"));
+                        "email_reply_to=?13, display_name=?14, reminder_days=?15, created_at=?16 "
+                        "WHERE id=?1"));
       BindPartner(s, p);
       TRIPSIM_RETURN_IF_ERROR(s.Run());
       if (sqlite3_changes(db.raw()) == 0) return NotFound("unknown partner " + p.id);
@@ -432,6 +437,40 @@ class SqliteStore final : public Store {
       if (r == Stmt::kDone) return NotFound("booking not found");
       return InsertMessage(db, booking_id, pos.Int(0), message);
     });
+  }
+
+  Result<Booking> FindBookingByPromoUuid(const std::string& uuid) override {
+    return Read<Booking>([&](Db& db) {
+      return QueryBooking(db, "id = (SELECT booking_id FROM promo_codes WHERE uuid = ?)",
+                          [&](Stmt& s) { s.Bind(1, uuid); });
+    });
+  }
+
+  Result<Booking> ClaimPromoCode(
+      const std::string& uuid, int64_t now, const domain::Message& message,
+      const std::function<Status(const Booking&, const domain::PromoCode&)>& rule) override {
+    Booking out;
+    Status st = writer_.Submit([&](Db& db) -> Status {
+      TRIPSIM_ASSIGN_OR_RETURN(
+          b, QueryBooking(db, "id = (SELECT booking_id FROM promo_codes WHERE uuid = ?)",
+                          [&](Stmt& s) { s.Bind(1, uuid); }));
+      auto code = std::find_if(b.promo_codes.begin(), b.promo_codes.end(),
+                               [&](const domain::PromoCode& p) { return p.uuid == uuid; });
+      TRIPSIM_RETURN_IF_ERROR(rule(b, *code));
+      TRIPSIM_ASSIGN_OR_RETURN(
+          u,
+          db.Prepare("UPDATE promo_codes SET status = 'CLAIMED', claimed_at = ? WHERE uuid = ?"));
+      TRIPSIM_RETURN_IF_ERROR(u.Bind(1, now).Bind(2, uuid).Run());
+      TRIPSIM_RETURN_IF_ERROR(
+          InsertMessage(db, b.id, static_cast<int64_t>(b.messages.size()), message));
+      code->status = domain::PromoStatus::kClaimed;
+      code->claimed_at = now;
+      b.messages.push_back(message);
+      out = std::move(b);
+      return Status::Ok();
+    });
+    if (!st.ok()) return st;
+    return out;
   }
 
   Result<std::vector<OutboxItem>> ClaimDueMessages(int64_t now, int64_t lease_until,
