@@ -22,8 +22,10 @@ int main(int argc, char** argv) {
   domain::PromoCode p;
   p.code = "K7Q2-M9XD-4TPA";
   p.destination = "FR";
-  p.package = domain::Package{"fr-5gb-30d", "France 5 GB", "sample", {"FR"}, "", 5120, 30,
-                              domain::PackageType::kDataLimited, {450, "EUR"}, {990, "EUR"}, false};
+  p.package =
+      domain::Package{"fr-5gb-30d", "France 5 GB", "sample", {"FR"},
+                      "",           5120,          30,       domain::PackageType::kDataLimited,
+                      {450, "EUR"}, {990, "EUR"},  false};
   b.promo_codes.push_back(p);
   domain::Message m;
   m.id = "msg_bench";
@@ -36,9 +38,9 @@ int main(int argc, char** argv) {
                                     .from_address = "noreply@esim.example.com",
                                     .reply_to = "",
                                     .now_millis = 0});
-  double render_us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() -
-                                                               render_start)
-                         .count();
+  double render_us =
+      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - render_start)
+          .count();
   if (!email.ok()) return 1;
   auto smtp = notify::ParseSmtpUrl(argv[1]);
   if (!smtp.ok()) return 2;
@@ -53,7 +55,7 @@ int main(int argc, char** argv) {
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("render one email (with QR PNG): %.0f us; message size %zu bytes\n", render_us,
               email->mime.size());
-  std::printf("smtp delivery: %d messages in %.2f s = %.0f messages/s (one reused connection)\n",
-              n, secs, n / secs);
+  std::printf("smtp delivery: %d messages in %.2f s = %.0f messages/s (one reused connection)\n", n,
+              secs, n / secs);
   return 0;
 }
