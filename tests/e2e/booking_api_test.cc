@@ -195,21 +195,29 @@ TEST_F(BookingApiTest, StatusCodesForDestinationsAndPackages) {
             "fr-5gb-30d");
 }
 
+// Without an email: the outbox would otherwise send it within a second, and a sent email
+// forbids cancellation (that rule is tested in email_test.cc; pending messages turning
+// CANCELLED in the store conformance and booking service tests).
+json::object Silent(const std::string& ref) {
+  json::object body = GuideBody(ref);
+  body["communication_options"] = json::object{{"should_send_message", false}};
+  return body;
+}
+
 TEST_F(BookingApiTest, CancelRevokesCodesAndIsRepeatable) {
   std::string ref = Unique("CXL");
-  std::string id(Json(Post(GuideBody(ref)).body).at("data").at("id").as_string());
+  std::string id(Json(Post(Silent(ref)).body).at("data").at("id").as_string());
   sdk::Response c = Send("DELETE", "/api/bookings/" + id);
   ASSERT_EQ(c.status, 200) << c.body;
   json::value v = Json(c.body);
   EXPECT_EQ(v.at("data").at("status").as_string(), "CANCELLED");
   EXPECT_EQ(v.at("data").at("promo_codes").at(0).at("status").as_string(), "REVOKED");
-  EXPECT_EQ(v.at("data").at("messages").at(0).at("status").as_string(), "CANCELLED");
   EXPECT_EQ(Send("DELETE", "/api/bookings/" + id).status, 200);
   std::string ref2 = Unique("CXL");
-  Post(GuideBody(ref2));
+  Post(Silent(ref2));
   EXPECT_EQ(Send("DELETE", "/api/bookings/" + ref2 + "/byExternalBookingId").status, 200);
   // A cancelled booking keeps its booking_id: the same request answers the cancelled booking.
-  sdk::Response again = Post(GuideBody(ref));
+  sdk::Response again = Post(Silent(ref));
   EXPECT_EQ(again.status, 200);
   EXPECT_EQ(Json(again.body).at("data").at("status").as_string(), "CANCELLED");
 }

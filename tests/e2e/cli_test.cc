@@ -53,7 +53,7 @@ TEST(Cli, PartnerCliCreatesReadsAndCancelsBookings) {
       RunCommand(cli,
                  {"--json", "bookings", "create", "--booking-id", "CLI-1", "--departure-date",
                   DaysFromToday(10), "--email", "a@example.com", "--first-name", "Ada",
-                  "--last-name", "L", "--destination", "DE", "--size", "3GB"},
+                  "--last-name", "L", "--destination", "DE", "--size", "3GB", "--no-message"},
                  "/tmp", env);
   ASSERT_EQ(created.exit_code, 0) << created.err;
   EXPECT_EQ(Json(created.out).at("data").at("promo_codes").at(0).at("destination").as_string(),

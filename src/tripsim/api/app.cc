@@ -8,6 +8,10 @@
 #include "tripsim/base/ids.h"
 #include "tripsim/base/log.h"
 
+namespace tripsim::embedded {
+extern const std::string_view kOpenApiJson;
+}
+
 namespace tripsim::api {
 namespace {
 
@@ -28,6 +32,9 @@ class App::Routes {
   Routes(AppDeps deps, AppOptions options) : deps_(deps), options_(std::move(options)) {
     AddPartnerRoutes(router_, deps_, options_);
     AddPublicRoutes(router_, deps_, options_);
+    router_.Add("GET", "/api/openapi.json", [](const HttpRequest&, const PathParams&) {
+      return HttpResponse{200, "application/json", std::string(embedded::kOpenApiJson), {}};
+    });
     router_.Add("GET", "/healthz", [](const HttpRequest&, const PathParams&) {
       return HttpResponse{200, "application/json", R"({"status":"ok"})", {}};
     });

@@ -1,0 +1,51 @@
+-- wrk script: signed partner API requests, as the partner guide signs them.
+-- The guide's signature covers timestamp + METHOD + path only, so bench/http_bench
+-- precomputes one signature per second of the run (file: "<ms-timestamp> <hex signature>").
+-- Args: <signature file> <api key> <method> <path> [booking]
+-- With "booking", every request is a POST /api/bookings with a unique booking_id.
+local sigs = {}
+local api_key, method, path, make_booking
+local counter = 0
+local thread_id = 0
+local departure = os.date("!%Y-%m-%d", os.time() + 30 * 86400)
+
+function setup(thread)
+  thread:set("id", tostring(math.random(1, 1000000000)))
+end
+
+function init(args)
+  for line in io.lines(args[1]) do
+    local ts, sig = line:match("^(%d+) (%x+)$")
+    if ts then sigs[ts] = sig end
+  end
+  api_key, method, path, make_booking = args[2], args[3], args[4], args[5] == "booking"
+  thread_id = id or "0"
+end
+
+function request()
+  local ts = tostring(os.time()) .. "000"
+  local headers = {
+    ["x-api-key"] = api_key,
+    ["x-timestamp"] = ts,
+    ["x-signature"] = sigs[ts] or "missing",
+    ["Content-Type"] = "application/json",
+  }
+  local body = nil
+  if make_booking then
+    counter = counter + 1
+    body = string.format(
+      '{"booking_id":"BENCH-%s-%d","departure_date":"%s","email":"traveller%d@example.com",' ..
+      '"first_name":"Ada","last_name":"Lovelace","package_specifications":[{"destination":"FR"}],' ..
+      '"communication_options":{"should_send_message":true,"channels":["EMAIL"]}}',
+      thread_id, counter, departure, counter)
+  end
+  return wrk.format(method, path, headers, body)
+end
+
+local errors = 0
+function response(status, headers, body)
+  if status >= 300 then
+    errors = errors + 1
+    if errors <= 3 then io.stderr:write("unexpected HTTP " .. status .. ": " .. body .. "\n") end
+  end
+end
