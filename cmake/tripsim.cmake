@@ -4,6 +4,10 @@ set(TRIPSIM_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wno-m
 if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
   list(APPEND TRIPSIM_WARNINGS -Wthread-safety)
 endif()
+if(TRIPSIM_FUZZ)
+  # Coverage instrumentation for every library; the fuzz targets add the libFuzzer main.
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
 if(TRIPSIM_SANITIZE)
   add_compile_options(-fsanitize=${TRIPSIM_SANITIZE} -fno-omit-frame-pointer)
   add_link_options(-fsanitize=${TRIPSIM_SANITIZE})

@@ -13,12 +13,12 @@ using domain::Booking;
 using domain::BookingRequest;
 
 std::shared_ptr<const catalog::Catalog> CatalogHolder::Get() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return current_;
 }
 
 void CatalogHolder::Set(std::shared_ptr<const catalog::Catalog> catalog) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   current_ = std::move(catalog);
 }
 

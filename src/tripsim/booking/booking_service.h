@@ -9,11 +9,11 @@
 
 #include <atomic>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "tripsim/base/clock.h"
+#include "tripsim/base/mutex.h"
 #include "tripsim/base/status.h"
 #include "tripsim/booking/partner_directory.h"
 #include "tripsim/catalog/catalog.h"
@@ -31,8 +31,8 @@ class CatalogHolder {
   Status Reload(store::Store& store);
 
  private:
-  mutable std::mutex mu_;
-  std::shared_ptr<const catalog::Catalog> current_ =
+  mutable Mutex mu_;
+  std::shared_ptr<const catalog::Catalog> current_ GUARDED_BY(mu_) =
       std::make_shared<const catalog::Catalog>(std::vector<domain::Package>{});
 };
 

@@ -30,7 +30,7 @@ Result<std::shared_ptr<const ActivePartner>> PartnerDirectory::FindByApiKey(
     const std::string& api_key) {
   const int64_t now = clock_.NowMillis();
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     auto it = by_key_.find(api_key);
     if (it != by_key_.end() && now - it->second.loaded_at < options_.ttl.count()) {
       return it->second.partner;
@@ -44,7 +44,7 @@ Result<std::shared_ptr<const ActivePartner>> PartnerDirectory::FindByApiKey(
   } else if (p.status().code() != ErrorCode::kNotFound) {
     return p.status();
   }
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (by_key_.size() > 10000) by_key_.clear();  // unknown keys must not grow it without bound
   by_key_[api_key] = {active, now};
   return active;

@@ -7,11 +7,11 @@
 
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 
 #include "tripsim/base/clock.h"
+#include "tripsim/base/mutex.h"
 #include "tripsim/base/status.h"
 #include "tripsim/domain/partner.h"
 #include "tripsim/store/store.h"
@@ -53,8 +53,8 @@ class PartnerDirectory {
   const std::string master_key_;
   const Clock& clock_;
   const Options options_;
-  std::mutex mu_;
-  std::unordered_map<std::string, Entry> by_key_;  // guarded by mu_
+  Mutex mu_;
+  std::unordered_map<std::string, Entry> by_key_ GUARDED_BY(mu_);
 };
 
 }  // namespace tripsim::booking

@@ -77,22 +77,21 @@ void OutboxWorker::Deliver(const store::OutboxItem& item) {
 
 void OutboxWorker::Start() {
   thread_ = std::thread([this] {
-    std::unique_lock lock(mu_);
-    while (!stopping_) {
-      lock.unlock();
+    for (;;) {
       int n = RunOnce();
-      lock.lock();
-      if (n == 0) cv_.wait_for(lock, options_.poll, [this] { return stopping_; });
+      MutexLock lock(mu_);
+      if (n == 0) cv_.WaitFor(mu_, options_.poll, [this]() REQUIRES(mu_) { return stopping_; });
+      if (stopping_) return;
     }
   });
 }
 
 void OutboxWorker::Stop() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     stopping_ = true;
   }
-  cv_.notify_all();
+  cv_.NotifyAll();
   if (thread_.joinable()) thread_.join();
 }
 

@@ -10,12 +10,11 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <string>
 #include <thread>
 
 #include "tripsim/base/clock.h"
+#include "tripsim/base/mutex.h"
 #include "tripsim/notify/mailer.h"
 #include "tripsim/store/store.h"
 
@@ -55,9 +54,9 @@ class OutboxWorker {
   Mailer& mailer_;
   const Clock& clock_;
   const OutboxOptions options_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;  // guarded by mu_
+  Mutex mu_;
+  CondVar cv_;
+  bool stopping_ GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 

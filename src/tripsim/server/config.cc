@@ -49,6 +49,7 @@ Status ApplyToml(Config& c, const std::string& path) {
   str("master_key", c.master_key);
   str("master_key_file", c.master_key_file);
   num("signature_window_seconds", c.signature_window_seconds);
+  num("outbox_lease_seconds", c.outbox_lease_seconds);
   num("io_threads", c.io_threads);
   num("handler_threads", c.handler_threads);
   str("log_level", c.log_level);
@@ -88,6 +89,9 @@ Status ApplyEnvironment(Config& c, const std::function<const char*(const char*)>
   if (const char* v = getenv("TRIPSIM_SIGNATURE_WINDOW_SECONDS")) {
     TRIPSIM_RETURN_IF_ERROR(
         ParseInt(v, "TRIPSIM_SIGNATURE_WINDOW_SECONDS", c.signature_window_seconds));
+  }
+  if (const char* v = getenv("TRIPSIM_OUTBOX_LEASE_SECONDS")) {
+    TRIPSIM_RETURN_IF_ERROR(ParseInt(v, "TRIPSIM_OUTBOX_LEASE_SECONDS", c.outbox_lease_seconds));
   }
   if (const char* v = getenv("TRIPSIM_IO_THREADS")) {
     TRIPSIM_RETURN_IF_ERROR(ParseInt(v, "TRIPSIM_IO_THREADS", c.io_threads));
@@ -144,6 +148,9 @@ Status Validate(const Config& c) {
   if (!c.public_url.empty() && c.public_url.rfind("http://", 0) != 0 &&
       c.public_url.rfind("https://", 0) != 0) {
     issues.push_back({"public_url", "must start with http:// or https://", {}});
+  }
+  if (c.outbox_lease_seconds < 2 || c.outbox_lease_seconds > 3600) {
+    issues.push_back({"outbox_lease_seconds", "must be 2 to 3600", {}});
   }
   if (c.signature_window_seconds < 1 || c.signature_window_seconds > 86400) {
     issues.push_back({"signature_window_seconds", "must be 1 to 86400", {}});

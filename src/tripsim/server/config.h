@@ -27,7 +27,8 @@ struct Config {
   std::string master_key;                          // 64 hex characters (TRIPSIM_MASTER_KEY)
   std::string master_key_file = "var/master.key";  // staging fallback, created 0600
   int signature_window_seconds = 300;
-  int io_threads = 0;  // 0: one per core
+  int outbox_lease_seconds = 120;  // a crashed server's claimed messages return after this
+  int io_threads = 0;              // 0: one per core
   int handler_threads = 64;
   std::string log_level = "info";
 

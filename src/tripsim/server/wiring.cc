@@ -184,7 +184,8 @@ int Serve(const Config& config) {
   notify::OutboxWorker outbox(
       *store, **mailer, clock,
       {.public_url = url,
-       .default_from = config.mail_from.empty() ? "noreply@" + host : config.mail_from});
+       .default_from = config.mail_from.empty() ? "noreply@" + host : config.mail_from,
+       .lease = std::chrono::seconds(config.outbox_lease_seconds)});
   outbox.Start();
   PrintJsonLine(boost::json::serialize(boost::json::object{{"event", "listening"},
                                                            {"address", *bound},

@@ -9,20 +9,20 @@ GroupCommitWriter::GroupCommitWriter(Db db, size_t max_batch)
 
 GroupCommitWriter::~GroupCommitWriter() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     stopping_ = true;
   }
-  work_cv_.notify_one();
+  work_cv_.NotifyOne();
   thread_.join();
 }
 
 Status GroupCommitWriter::Submit(Job job) {
   Pending p{std::move(job), Status::Ok(), false};
-  std::unique_lock lock(mu_);
+  MutexLock lock(mu_);
   if (stopping_) return Unavailable("the store is shutting down");
   queue_.push_back(&p);
-  work_cv_.notify_one();
-  done_cv_.wait(lock, [&] { return p.done; });
+  work_cv_.NotifyOne();
+  done_cv_.Wait(mu_, [&]() REQUIRES(mu_) { return p.done; });
   return p.result;
 }
 
@@ -30,8 +30,8 @@ void GroupCommitWriter::Loop() {
   std::deque<Pending*> batch;
   for (;;) {
     {
-      std::unique_lock lock(mu_);
-      work_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      MutexLock lock(mu_);
+      work_cv_.Wait(mu_, [&]() REQUIRES(mu_) { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and every job is done
       while (!queue_.empty() && batch.size() < max_batch_) {
         batch.push_back(queue_.front());
@@ -40,10 +40,10 @@ void GroupCommitWriter::Loop() {
     }
     RunBatch(batch);
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       for (Pending* p : batch) p->done = true;
     }
-    done_cv_.notify_all();
+    done_cv_.NotifyAll();
     batch.clear();
   }
 }

@@ -7,11 +7,11 @@
 //   Status s = writer.Submit([&](Db& db) -> Status { ...statements...; return Status::Ok(); });
 #pragma once
 
-#include <condition_variable>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <thread>
+
+#include "tripsim/base/mutex.h"
 
 #include "tripsim/store/sqlite/db.h"
 
@@ -35,20 +35,20 @@ class GroupCommitWriter {
  private:
   struct Pending {
     Job job;
-    Status result;
-    bool done = false;
+    Status result;      // written by the writer before `done`
+    bool done = false;  // guarded by mu_
   };
 
   void Loop();
   void RunBatch(std::deque<Pending*>& batch);
 
-  Db db_;
+  Db db_;  // used by the writer thread only
   const size_t max_batch_;
-  std::mutex mu_;
-  std::condition_variable work_cv_;  // the writer waits for jobs
-  std::condition_variable done_cv_;  // submitters wait for their batch
-  std::deque<Pending*> queue_;       // guarded by mu_
-  bool stopping_ = false;            // guarded by mu_
+  Mutex mu_;
+  CondVar work_cv_;  // the writer waits for jobs
+  CondVar done_cv_;  // submitters wait for their batch
+  std::deque<Pending*> queue_ GUARDED_BY(mu_);
+  bool stopping_ GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 
