@@ -33,7 +33,8 @@ class Parser {
     }
     const json::object& o = v.get_object();
     const json::value* name = o.if_contains("name");
-    std::string_view n = name != nullptr && name->is_string() ? name->get_string() : "";
+    std::string_view n;
+    if (name != nullptr && name->is_string()) n = name->get_string();
     if (n == "budget") {
       Budget b;
       const json::value* t = o.if_contains("target_cost");

@@ -489,13 +489,14 @@ class SqliteStore final : public Store {
     });
     if (!st.ok()) return st;
     std::vector<OutboxItem> out;
-    for (const auto& [message_id, booking_id] : claimed) {
+    for (const auto& claim : claimed) {
+      const std::string& booking_id = claim.second;
       TRIPSIM_ASSIGN_OR_RETURN(b, Read<Booking>([&](Db& db) {
                                  return QueryBooking(db, "id = ?",
                                                      [&](Stmt& q) { q.Bind(1, booking_id); });
                                }));
       for (const auto& m : b.messages) {
-        if (m.id == message_id) out.push_back({m, b});
+        if (m.id == claim.first) out.push_back({m, b});
       }
     }
     return out;
