@@ -45,7 +45,11 @@ HttpResponse ErrorResponse(const Status& status) {
     log::Error("unavailable", {{"error", status.message()}});
     return ErrorResponse(503, "Service temporarily unavailable, retry later");
   }
-  return {http, "application/json", wire::EncodeError(http, status), {}};
+  HttpResponse r{http, "application/json", wire::EncodeError(http, status), {}};
+  if (status.retry_after_seconds() > 0) {
+    r.headers.emplace_back("retry-after", std::to_string(status.retry_after_seconds()));
+  }
+  return r;
 }
 
 HttpResponse ErrorResponse(int http_status, const std::string& message) {

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "tripsim/api/error_table.h"
+#include "tripsim/auth/rate_limiter.h"
 #include "tripsim/auth/verifier.h"
 #include "tripsim/base/log.h"
 #include "tripsim/wire/booking_codec.h"
@@ -42,7 +43,7 @@ std::optional<int> PositiveInt(const std::string& s) {
 class PartnerRoutes {
  public:
   PartnerRoutes(const AppDeps& deps, const AppOptions& options)
-      : deps_(deps), options_(options), keys_(deps.partners) {}
+      : deps_(deps), options_(options), keys_(deps.partners), limiter_(deps.clock) {}
 
   // Verifies the request's signature; on success returns the partner.
   Result<std::shared_ptr<const ActivePartner>> Authenticate(const HttpRequest& r) const {
@@ -58,6 +59,8 @@ class PartnerRoutes {
     if (!v.status.ok()) return v.status;
     TRIPSIM_ASSIGN_OR_RETURN(p, deps_.partners.FindByApiKey(std::string(*s.api_key)));
     if (!p) return Status(ErrorCode::kUnauthenticated, "Unknown API key");
+    const double rate = p->partner.rate_limit;
+    TRIPSIM_RETURN_IF_ERROR(limiter_.Take(p->partner.id, {.per_second = rate, .burst = 2 * rate}));
     return p;
   }
 
@@ -171,6 +174,7 @@ class PartnerRoutes {
   const AppDeps& deps_;
   const AppOptions& options_;
   DirectoryKeyStore keys_;
+  mutable auth::RateLimiter limiter_;
 };
 
 }  // namespace

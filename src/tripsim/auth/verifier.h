@@ -1,8 +1,9 @@
 // Verification of the partner guide's HMAC request signatures (design.md 2.1).
 //
 // The string to sign is timestamp + METHOD + target, where target is the raw request target as
-// received (path with "/api" and the query string, not decoded). With require_body_hash the
-// client also sends x-content-sha256 and the string gains that hash at its end.
+// received (path with "/api" and the query string, not decoded). A client may also send
+// x-content-sha256 (hex SHA-256 of the body; required for partners with require_body_hash):
+// it must then match the body, and the string to sign gains that hash at its end.
 //
 //   auth::Verification v = auth::Verify(request, keys, clock, {});
 //   if (!v.status.ok()) return Fail(v.status);   // v.partner_id is set when the key was known

@@ -91,6 +91,22 @@ TEST_F(VerifierTest, DistinguishesMissingHeadersUnknownKeyAndDisabledPartner) {
   EXPECT_EQ(v.status.code(), ErrorCode::kPermissionDenied);
 }
 
+TEST_F(VerifierTest, AnOptionalBodyHashMustMatchAndBeSigned) {
+  std::string ts = std::to_string(kNow);
+  std::string hash = crypto::Sha256Hex("{}");
+  SignedRequest r{"POST", "/api/bookings", "key1", ts, "", hash, "{}"};
+  std::string with_hash = Sign("s3cret", ts, "POST", "/api/bookings", hash);
+  std::string without = Sign("s3cret", ts, "POST", "/api/bookings");
+  r.signature = with_hash;
+  EXPECT_TRUE(Verify(r, keys_, clock_, {}).status.ok());
+  r.signature = without;  // the hash was sent but not signed
+  EXPECT_EQ(Verify(r, keys_, clock_, {}).status.message(), "Invalid signature");
+  r.signature = with_hash;
+  r.body = "{\"changed\":1}";
+  EXPECT_EQ(Verify(r, keys_, clock_, {}).status.message(),
+            "x-content-sha256 does not match the request body");
+}
+
 TEST_F(VerifierTest, RequiresBodyHashWhenConfigured) {
   keys_.creds["key1"].require_body_hash = true;
   std::string ts = std::to_string(kNow);

@@ -48,6 +48,13 @@ class [[nodiscard]] Status {
 
   static Status Ok() { return {}; }
 
+  // For kResourceExhausted and kUnavailable: when the caller may try again (seconds).
+  Status&& WithRetryAfter(int seconds) && {
+    retry_after_seconds_ = seconds;
+    return std::move(*this);
+  }
+  int retry_after_seconds() const { return retry_after_seconds_; }
+
   bool ok() const { return code_ == ErrorCode::kOk; }
   ErrorCode code() const { return code_; }
   const std::string& message() const { return message_; }
@@ -57,6 +64,7 @@ class [[nodiscard]] Status {
   ErrorCode code_ = ErrorCode::kOk;
   std::string message_;
   std::vector<FieldIssue> details_;
+  int retry_after_seconds_ = 0;  // 0: not said
 };
 
 inline Status InvalidArgument(std::string m, std::vector<FieldIssue> d = {}) {

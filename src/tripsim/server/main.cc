@@ -95,6 +95,7 @@ struct PartnerFlags {
   std::optional<std::string> name, strategy, webhook_url, email_from, email_reply_to, display_name,
       allow_list, package_types, require_body_hash;
   std::optional<int> reminder_days;
+  std::optional<std::string> rate_limit;
 
   void AddSettings(CLI::App* app) {
     app->add_option("--name", name, "partner name");
@@ -106,6 +107,7 @@ struct PartnerFlags {
     app->add_option("--allow-list", allow_list, "allowed destination countries, comma-separated");
     app->add_option("--package-types", package_types,
                     "permitted package types, comma-separated (data-limited,unlimited,starter)");
+    app->add_option("--rate-limit", rate_limit, "API requests per second, e.g. 20 or 20/s (0: none)");
     app->add_option("--reminder-days", reminder_days,
                     "email a reminder this many days before departure (0: none)");
     app->add_option("--require-body-hash", require_body_hash,
@@ -128,6 +130,16 @@ struct PartnerFlags {
     if (package_types) s.package_types = SplitCommas(*package_types);
     if (require_body_hash) s.require_body_hash = *require_body_hash == "true";
     s.reminder_days = reminder_days;
+    if (rate_limit) {
+      std::string r = *rate_limit;
+      if (r.size() > 2 && r.substr(r.size() - 2) == "/s") r.resize(r.size() - 2);
+      char* end = nullptr;
+      double v = std::strtod(r.c_str(), &end);
+      if (r.empty() || end != r.c_str() + r.size()) {
+        return InvalidArgument("--rate-limit must be a number of requests per second, like 20/s");
+      }
+      s.rate_limit = v;
+    }
     return s;
   }
 };

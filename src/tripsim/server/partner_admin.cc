@@ -61,6 +61,12 @@ Status Apply(const PartnerSpec& spec, const std::string& master_key, Partner& p)
     *target = **value;
   }
   if (spec.require_body_hash) p.require_body_hash = *spec.require_body_hash;
+  if (spec.rate_limit) {
+    if (*spec.rate_limit < 0 || *spec.rate_limit > 100000) {
+      issues.push_back({"rate_limit", "must be 0 (unlimited) to 100000 requests per second", {}});
+    }
+    p.rate_limit = *spec.rate_limit;
+  }
   if (spec.reminder_days) {
     if (*spec.reminder_days < 0 || *spec.reminder_days > 60) {
       issues.push_back({"reminder_days", "must be 0 (no reminder) to 60", {}});
@@ -110,7 +116,8 @@ json::object Describe(const Partner& p) {
           {"email_from", p.email_from},
           {"email_reply_to", p.email_reply_to},
           {"display_name", p.display_name},
-          {"reminder_days", p.reminder_days}};
+          {"reminder_days", p.reminder_days},
+          {"rate_limit", p.rate_limit}};
 }
 
 }  // namespace

@@ -22,6 +22,7 @@ CREATE TABLE partners (
   email_reply_to TEXT NOT NULL,
   display_name TEXT NOT NULL,
   reminder_days INTEGER NOT NULL,
+  rate_limit REAL NOT NULL,
   created_at INTEGER NOT NULL
 );
 CREATE TABLE packages (

@@ -35,6 +35,11 @@ Stmt& Stmt::Bind(int i, int64_t v) {
   return *this;
 }
 
+Stmt& Stmt::Bind(int i, double v) {
+  sqlite3_bind_double(stmt_, i, v);
+  return *this;
+}
+
 Stmt& Stmt::Bind(int i, const std::optional<std::string>& v) {
   return v ? Bind(i, std::string_view(*v)) : BindNull(i);
 }
@@ -82,6 +87,8 @@ std::optional<std::string> Stmt::OptText(int i) const {
 }
 
 int64_t Stmt::Int(int i) const { return sqlite3_column_int64(stmt_, i); }
+
+double Stmt::Double(int i) const { return sqlite3_column_double(stmt_, i); }
 
 std::optional<int64_t> Stmt::OptInt(int i) const {
   if (IsNull(i)) return std::nullopt;

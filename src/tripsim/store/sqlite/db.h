@@ -36,6 +36,7 @@ class Stmt {
   Stmt& Bind(int i, int64_t v);
   Stmt& Bind(int i, int v) { return Bind(i, static_cast<int64_t>(v)); }
   Stmt& Bind(int i, bool v) { return Bind(i, static_cast<int64_t>(v ? 1 : 0)); }
+  Stmt& Bind(int i, double v);
   Stmt& Bind(int i, const std::optional<std::string>& v);
   Stmt& Bind(int i, const std::optional<int64_t>& v);
   Stmt& BindNull(int i);
@@ -52,6 +53,7 @@ class Stmt {
   std::string Text(int i) const;
   std::optional<std::string> OptText(int i) const;
   int64_t Int(int i) const;
+  double Double(int i) const;
   std::optional<int64_t> OptInt(int i) const;
   bool IsNull(int i) const;
 

@@ -20,7 +20,7 @@ using sqlite::Stmt;
 constexpr std::string_view kPartnerColumns =
     "id, name, api_key, secret_sealed, enabled, strategy_json, allow_list, package_types, "
     "require_body_hash, webhook_url, webhook_secret_sealed, email_from, email_reply_to, "
-    "display_name, reminder_days, created_at";
+    "display_name, reminder_days, rate_limit, created_at";
 
 constexpr std::string_view kBookingColumns =
     "id, partner_id, booking_ref, idempotency_key, fingerprint, status, created_at, "
@@ -32,7 +32,8 @@ void BindPartner(Stmt& s, const Partner& p) {
   s.Bind(6, p.strategy_json).Bind(7, JoinList(p.destination_allow_list));
   s.Bind(8, JoinList(p.package_types)).Bind(9, p.require_body_hash).Bind(10, p.webhook_url);
   s.Bind(11, p.webhook_secret_sealed).Bind(12, p.email_from).Bind(13, p.email_reply_to);
-  s.Bind(14, p.display_name).Bind(15, p.reminder_days).Bind(16, p.created_at);
+  s.Bind(14, p.display_name).Bind(15, p.reminder_days).Bind(16, p.rate_limit);
+  s.Bind(17, p.created_at);
 }
 
 Partner ReadPartner(const Stmt& s) {
@@ -52,7 +53,8 @@ Partner ReadPartner(const Stmt& s) {
   p.email_reply_to = s.Text(12);
   p.display_name = s.Text(13);
   p.reminder_days = static_cast<int>(s.Int(14));
-  p.created_at = s.Int(15);
+  p.rate_limit = s.Double(15);
+  p.created_at = s.Int(16);
   return p;
 }
 
@@ -241,7 +243,7 @@ class SqliteStore final : public Store {
     return writer_.Submit([&](Db& db) -> Status {
       TRIPSIM_ASSIGN_OR_RETURN(s,
                                db.Prepare("INSERT INTO partners (" + std::string(kPartnerColumns) +
-                                          ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+                                          ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
       BindPartner(s, p);
       Status st = s.Run();
       if (!st.ok() && s.ConstraintViolated()) {
@@ -257,8 +259,8 @@ class SqliteStore final : public Store {
           s, db.Prepare("UPDATE partners SET name=?2, api_key=?3, secret_sealed=?4, enabled=?5, "
                         "strategy_json=?6, allow_list=?7, package_types=?8, require_body_hash=?9, "
                         "webhook_url=?10, webhook_secret_sealed=?11, email_from=?12, "
-                        "email_reply_to=?13, display_name=?14, reminder_days=?15, created_at=?16 "
-                        "WHERE id=?1"));
+                        "email_reply_to=?13, display_name=?14, reminder_days=?15, rate_limit=?16, "
+                        "created_at=?17 WHERE id=?1"));
       BindPartner(s, p);
       TRIPSIM_RETURN_IF_ERROR(s.Run());
       if (sqlite3_changes(db.raw()) == 0) return NotFound("unknown partner " + p.id);
