@@ -113,8 +113,8 @@ TEST_F(HostileTest, MalformedRequestsGet4xxInTheErrorShapeOrAClosedConnection) {
 TEST_F(HostileTest, HostileJsonBodiesAre400) {
   sdk::Client client(server_->ClientOptions());
   std::string deep = std::string(5000, '[') + std::string(5000, ']');
-  std::string invalid_utf8 = R"({"booking_id":"TRV-)" + std::string("\xff\xfe") +
-                             R"(","departure_date":"2026-12-01"})";
+  std::string invalid_utf8 =
+      R"({"booking_id":"TRV-)" + std::string("\xff\xfe") + R"(","departure_date":"2026-12-01"})";
   json::object many = GuideBody("MANY-SPECS");
   json::array specs;
   for (int i = 0; i < 3000; ++i) specs.emplace_back(json::object{{"destination", "FR"}});
@@ -154,7 +154,8 @@ TEST_F(HostileTest, APartnerOverItsRateLimitGets429WithRetryAfter) {
   ASSERT_EQ(created.exit_code, 0) << created.err;
   json::value creds = Json(created.out);
   std::string id(creds.at("partner_id").as_string());
-  ASSERT_EQ(server_->Admin({"partner", "update", "--partner", id, "--rate-limit", "2/s"}).exit_code, 0);
+  ASSERT_EQ(server_->Admin({"partner", "update", "--partner", id, "--rate-limit", "2/s"}).exit_code,
+            0);
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the partner cache's TTL
   sdk::Client client({.base_url = server_->url(),
                       .api_key = std::string(creds.at("api_key").as_string()),

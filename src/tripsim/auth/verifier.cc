@@ -82,7 +82,8 @@ Verification Verify(const SignedRequest& request, const KeyStore& keys, const Cl
     return v;
   }
   if (has_hash) {
-    if (!crypto::ConstantTimeEquals(Lower(*request.content_sha256), crypto::Sha256Hex(request.body))) {
+    if (!crypto::ConstantTimeEquals(Lower(*request.content_sha256),
+                                    crypto::Sha256Hex(request.body))) {
       v.status = Unauthenticated("x-content-sha256 does not match the request body");
       return v;
     }

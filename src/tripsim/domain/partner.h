@@ -23,7 +23,8 @@ struct Partner {
   std::string email_reply_to;
   std::string display_name;
   int reminder_days = 0;
-  double rate_limit = 0;        // API requests per second (burst: twice that); 0: unlimited   // > 0: a reminder email this many days before departure
+  double rate_limit = 0;   // API requests per second (burst: twice that); 0: unlimited   // > 0: a
+                           // reminder email this many days before departure
   int64_t created_at = 0;  // Unix millis
   bool operator==(const Partner&) const = default;
 };

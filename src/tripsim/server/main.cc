@@ -107,7 +107,8 @@ struct PartnerFlags {
     app->add_option("--allow-list", allow_list, "allowed destination countries, comma-separated");
     app->add_option("--package-types", package_types,
                     "permitted package types, comma-separated (data-limited,unlimited,starter)");
-    app->add_option("--rate-limit", rate_limit, "API requests per second, e.g. 20 or 20/s (0: none)");
+    app->add_option("--rate-limit", rate_limit,
+                    "API requests per second, e.g. 20 or 20/s (0: none)");
     app->add_option("--reminder-days", reminder_days,
                     "email a reminder this many days before departure (0: none)");
     app->add_option("--require-body-hash", require_body_hash,

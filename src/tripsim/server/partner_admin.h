@@ -22,7 +22,7 @@ struct PartnerSpec {
   std::optional<std::string> display_name;
   std::optional<bool> require_body_hash;
   std::optional<int> reminder_days;
-  std::optional<double> rate_limit;  // requests per second; 0: unlimited
+  std::optional<double> rate_limit;                       // requests per second; 0: unlimited
   std::optional<std::vector<std::string>> allow_list;     // country codes (alpha-2 or -3)
   std::optional<std::vector<std::string>> package_types;  // type names
 };
