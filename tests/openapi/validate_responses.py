@@ -107,6 +107,13 @@ try:
           {"email": "grace@example.com"}, signed=False)
     check("POST", "/api/promo-codes/claim/{uuid}", f"/api/promo-codes/claim/{uuid}", 409,
           {"email": "grace@example.com"}, signed=False)
+    code = created["data"]["promo_codes"][0]["promo_code"]
+    check("GET", "/redeem/{promo_code}", f"/redeem/{code}", 200, signed=False)
+    check("POST", "/api/promo-codes/{promo_code}/redeem", f"/api/promo-codes/{code}/redeem", 200,
+          signed=False)
+    check("POST", "/api/promo-codes/{promo_code}/redeem", "/api/promo-codes/0000-0000-0000/redeem",
+          404, signed=False)
+    check("GET", "/redeem/{promo_code}", "/redeem/0000-0000-0000", 404, signed=False)
     sid = silent["data"]["id"]
     check("DELETE", "/api/bookings/{id}", f"/api/bookings/{sid}", 200)
     check("DELETE", "/api/bookings/{booking_id}/byExternalBookingId",

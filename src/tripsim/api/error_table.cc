@@ -41,7 +41,9 @@ HttpResponse ErrorResponse(const Status& status) {
     log::Error("internal_error", {{"error", status.message()}});
     return ErrorResponse(500, "Internal server error");
   }
-  if (status.code() == ErrorCode::kUnavailable) {
+  if (status.code() == ErrorCode::kUnavailable && status.retry_after_seconds() == 0) {
+    // A dependency failed: its details are logged, not returned. (An unavailability that
+    // carries retry advice was written for the client, and is returned as is.)
     log::Error("unavailable", {{"error", status.message()}});
     return ErrorResponse(503, "Service temporarily unavailable, retry later");
   }

@@ -4,7 +4,9 @@
 
 #include "tripsim/api/error_table.h"
 #include "tripsim/base/date.h"
+#include "tripsim/booking/promo_code.h"
 #include "tripsim/render/pages.h"
+#include "tripsim/render/redeem_page.h"
 #include "tripsim/wire/booking_codec.h"
 
 namespace tripsim::api {
@@ -38,6 +40,48 @@ void AddPublicRoutes(Router& router, const AppDeps& deps, const AppOptions&) {
         }
         return ErrorResponse(Internal("claimed code missing from its booking"));
       });
+  router.Add("POST", "/api/promo-codes/{promo_code}/redeem",
+             [&deps](const HttpRequest&, const PathParams& p) {
+               TRIPSIM_ASSIGN_OR_RESPOND(r, deps.bookings.Redeem(p.at("promo_code")));
+               return HttpResponse{
+                   200,
+                   "application/json",
+                   wire::EncodeSuccess(wire::EncodeRedemption(
+                       r.profile, render::IosInstallUrl(domain::ActivationCode(r.profile)),
+                       render::InstallSteps())),
+                   {}};
+             });
+  router.Add("GET", "/redeem/{promo_code}", [&deps](const HttpRequest&, const PathParams& p) {
+    const std::string& typed = p.at("promo_code");
+    Result<store::Redemption> r = deps.bookings.FindRedemption(typed);
+    HttpResponse page{200, "text/html; charset=utf-8", "", {}};
+    if (!r.ok()) {
+      page.status = r.status().code() == ErrorCode::kNotFound ? 404 : 503;
+      page.body = render::RedeemErrorPage(
+          "Unknown code", "This code does not exist. Check the code in your email.");
+    } else if (!r->profile.iccid.empty()) {
+      Result<std::string> html = render::RedeemedPage(r->profile);
+      page.body = html.ok() ? *html : render::RedeemErrorPage("Error", "Please try again.");
+    } else {
+      const domain::PromoCode* code = nullptr;
+      for (const auto& c : r->booking.promo_codes) {
+        if (booking::NormalizePromoCode(typed) == c.code) code = &c;
+      }
+      const Date today = DateOfMillis(deps.clock.NowMillis());
+      if (code->status == domain::PromoStatus::kRevoked ||
+          r->booking.status == domain::BookingStatus::kCancelled) {
+        page.status = 410;
+        page.body = render::RedeemErrorPage("Code revoked", "This code is no longer valid.");
+      } else if (code->status == domain::PromoStatus::kExpired || code->valid_until < today) {
+        page.status = 410;
+        page.body = render::RedeemErrorPage("Code expired", "This code has expired.");
+      } else {
+        page.body = render::RedeemOfferPage(*code, "/api/promo-codes/" + code->code + "/redeem");
+      }
+    }
+    AddPageHeaders(page);
+    return page;
+  });
   router.Add("GET", "/claim/{uuid}", [&deps](const HttpRequest&, const PathParams& p) {
     const std::string& uuid = p.at("uuid");
     Result<domain::Booking> b = deps.bookings.FindByPromoUuid(uuid);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "tripsim/base/crypto.h"
 #include "tripsim/base/ids.h"
 #include "tripsim/booking/fingerprint.h"
 #include "tripsim/booking/promo_code.h"
@@ -244,6 +245,56 @@ Result<Booking> BookingService::Claim(const std::string& uuid, const std::string
         m.promo_code = p.code;
         return Status::Ok();
       });
+}
+
+Result<store::Redemption> BookingService::Redeem(const std::string& typed_code) {
+  std::optional<std::string> code = NormalizePromoCode(typed_code);
+  if (!code) return NotFound("Unknown promo code");
+  const int64_t now = clock_.NowMillis();
+  const Date today = DateOfMillis(now);
+  auto rule = [&](const Booking& b, const domain::PromoCode& p) -> Status {
+    if (b.status == domain::BookingStatus::kCancelled ||
+        p.status == domain::PromoStatus::kRevoked) {
+      return {ErrorCode::kGone, "This code was revoked"};
+    }
+    if (p.status == domain::PromoStatus::kExpired || p.valid_until < today) {
+      return {ErrorCode::kGone, "This code has expired"};
+    }
+    if (!p.package) {
+      return {ErrorCode::kFailedPrecondition, "Choose your destination before redeeming this code"};
+    }
+    return Status::Ok();
+  };
+  std::optional<domain::EsimProfile> synthetic;
+  if (options_.synthetic_profiles) {
+    // Reserved test range: ICCIDs starting 8999 (issuer 99 is not assigned to an operator).
+    std::string payload = "8999";
+    std::string random = crypto::RandomBytes(8);
+    for (char c : random)
+      payload += std::to_string(static_cast<unsigned char>(c) % 100 / 10) +
+                 std::to_string(static_cast<unsigned char>(c) % 10);
+    payload = payload.substr(0, 18);
+    synthetic = domain::EsimProfile{payload + domain::LuhnCheckDigit(payload),
+                                    "smdp.staging.tripsim.test",
+                                    "TEST-" + NewId("").substr(0, 16),
+                                    "",
+                                    "synthetic",
+                                    true};
+  }
+  Result<store::Redemption> r = store_.RedeemPromoCode(*code, now, synthetic, rule);
+  if (!r.ok() && r.status().code() == ErrorCode::kResourceExhausted) {
+    return Status(ErrorCode::kUnavailable,
+                  "No eSIM is available for this package right now; "
+                  "please try again later")
+        .WithRetryAfter(3600);
+  }
+  return r;
+}
+
+Result<store::Redemption> BookingService::FindRedemption(const std::string& typed_code) {
+  std::optional<std::string> code = NormalizePromoCode(typed_code);
+  if (!code) return NotFound("Unknown promo code");
+  return store_.FindRedemption(*code);
 }
 
 Result<Booking> BookingService::CancelByReference(const std::string& partner_id,

@@ -47,6 +47,8 @@ class BookingService {
   struct Options {
     int grace_days = 30;  // promo codes stay valid this long after departure + validity
     int destinationless_validity_days = 365;
+    // Staging: an empty stock hands out a synthetic test profile. Production never does.
+    bool synthetic_profiles = false;
   };
 
   BookingService(store::Store& store, const CatalogHolder& catalogs, const Clock& clock,
@@ -82,6 +84,15 @@ class BookingService {
   // kFailedPrecondition (409) when it was already claimed or redeemed.
   // REQUIRES: `email` is a validated address.
   Result<domain::Booking> Claim(const std::string& uuid, const std::string& email);
+
+  // Redeems a promo code as a traveller typed it (any case, hyphens optional): hands out one
+  // eSIM profile of the package's provider, once; a second redeem returns the same profile.
+  // kNotFound for an unknown code, kGone (410) for a revoked or expired one,
+  // kFailedPrecondition (409) for a code without a package yet, kResourceExhausted (503) when
+  // the provider's stock is empty in production.
+  Result<store::Redemption> Redeem(const std::string& typed_code);
+  // The code's booking and, once redeemed, its profile (for the traveller's page).
+  Result<store::Redemption> FindRedemption(const std::string& typed_code);
 
  private:
   Result<domain::Booking> Build(const ActivePartner& partner, const domain::BookingRequest& request,

@@ -7,6 +7,8 @@
 #include <set>
 #include <sstream>
 
+#include "tripsim/catalog/csv.h"
+
 namespace tripsim::embedded {
 extern const std::string_view kSampleCatalogJson;
 }
@@ -138,37 +140,11 @@ Result<std::vector<RawRow>> ReadJson(std::string_view text) {
   return rows;
 }
 
-// Splits one CSV line (RFC 4180 quoting, no embedded newlines).
-std::vector<std::string> SplitCsv(std::string_view line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        out.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        out.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back();
-    } else if (c != '\r') {
-      out.back() += c;
-    }
-  }
-  return out;
-}
-
 Result<std::vector<RawRow>> ReadCsv(std::string_view text) {
   std::istringstream in{std::string(text)};
   std::string line;
   if (!std::getline(in, line)) return InvalidArgument("catalog CSV is empty");
-  std::vector<std::string> header = SplitCsv(line);
+  std::vector<std::string> header = SplitCsvLine(line);
   std::map<std::string, size_t> col;
   for (size_t i = 0; i < header.size(); ++i) col[header[i]] = i;
   for (const char* required : {"id", "name", "provider", "countries", "region", "data",
@@ -180,7 +156,7 @@ Result<std::vector<RawRow>> ReadCsv(std::string_view text) {
   std::vector<RawRow> rows;
   while (std::getline(in, line)) {
     if (line.empty() || line == "\r") continue;
-    std::vector<std::string> f = SplitCsv(line);
+    std::vector<std::string> f = SplitCsvLine(line);
     f.resize(header.size());
     RawRow r{f[col["id"]],     f[col["name"]],  f[col["provider"]],
              f[col["region"]], f[col["data"]],  f[col["type"]],

@@ -8,6 +8,7 @@
 
 #include "tripsim/base/log.h"
 #include "tripsim/catalog/catalog.h"
+#include "tripsim/catalog/inventory_file.h"
 #include "tripsim/server/config.h"
 #include "tripsim/server/mail_preview.h"
 #include "tripsim/server/partner_admin.h"
@@ -202,6 +203,20 @@ int Main(int argc, char** argv) {
   auto* c_list = cat->add_subcommand("list", "print the catalog as JSON");
   catalog_common.AddTo(c_list);
 
+  // inventory ...
+  auto* inventory = app.add_subcommand("inventory", "the eSIM profile inventory");
+  inventory->require_subcommand(1);
+  CommonFlags inventory_common;
+  std::string inventory_file;
+  auto* i_import = inventory->add_subcommand("import", "import eSIM profiles (CSV), atomically");
+  inventory_common.AddTo(i_import);
+  i_import
+      ->add_option("file", inventory_file,
+                   "CSV: iccid,smdp_address,matching_id,confirmation_code,provider")
+      ->required();
+  auto* i_status = inventory->add_subcommand("status", "stock per provider");
+  inventory_common.AddTo(i_status);
+
   // mail ...
   auto* mail_cmd = app.add_subcommand("mail", "traveller emails");
   mail_cmd->require_subcommand(1);
@@ -257,6 +272,32 @@ int Main(int argc, char** argv) {
                        if (name == "rotate-secret") return RotateSecret(s, key, pf.partner_id);
                        return SetPartnerEnabled(s, pf.partner_id, name == "enable");
                      });
+  }
+  if (i_import->parsed()) {
+    return WithStore(
+        inventory_common, false, [&](store::Store& s, const std::string&) -> Result<std::string> {
+          std::ifstream in(inventory_file);
+          if (!in) return InvalidArgument("cannot read " + inventory_file);
+          std::stringstream ss;
+          ss << in.rdbuf();
+          std::cerr << "inventory: validating " << inventory_file << "\n";
+          TRIPSIM_ASSIGN_OR_RETURN(profiles, catalog::ParseInventoryCsv(ss.str()));
+          std::cerr << "inventory: importing " << profiles.size() << " profiles\n";
+          TRIPSIM_RETURN_IF_ERROR(s.ImportInventory(profiles, SystemClock().NowMillis()));
+          return boost::json::serialize(boost::json::object{{"imported", profiles.size()}});
+        });
+  }
+  if (i_status->parsed()) {
+    return WithStore(
+        inventory_common, false, [](store::Store& s, const std::string&) -> Result<std::string> {
+          TRIPSIM_ASSIGN_OR_RETURN(stock, s.InventoryStatus());
+          boost::json::array out;
+          for (const auto& p : stock) {
+            out.emplace_back(boost::json::object{
+                {"provider", p.provider}, {"available", p.available}, {"assigned", p.assigned}});
+          }
+          return boost::json::serialize(out);
+        });
   }
   if (m_preview->parsed()) {
     Result<Config> c = BuildConfig(mail_common, [&](Config& cfg) {

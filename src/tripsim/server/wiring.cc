@@ -156,7 +156,8 @@ int Serve(const Config& config) {
   booking::CatalogHolder catalogs;
   if (Status s = catalogs.Reload(*store); !s.ok()) return fail(s);
   booking::PartnerDirectory partners(*store, *master_key, clock, {});
-  booking::BookingService bookings(*store, catalogs, clock, {});
+  booking::BookingService bookings(*store, catalogs, clock,
+                                   {.synthetic_profiles = !config.production()});
 
   auto listen = ParseListen(config.listen).value();
   api::HttpServerOptions http;

@@ -1,6 +1,7 @@
 #include "tripsim/store/memory_store.h"
 
 #include <algorithm>
+#include <deque>
 
 #include "tripsim/store/paging.h"
 
@@ -170,6 +171,85 @@ class MemoryStore final : public Store {
     return NotFound("promo code not found");
   }
 
+  Status ImportInventory(const std::vector<domain::EsimProfile>& profiles, int64_t) override {
+    std::lock_guard lock(mu_);
+    for (const auto& p : profiles) {
+      for (const auto& have : inventory_) {
+        if (have.profile.iccid == p.iccid) {
+          return {ErrorCode::kAlreadyExists, "ICCID " + p.iccid + " is already in the inventory"};
+        }
+      }
+    }
+    for (const auto& p : profiles) inventory_.push_back({p, ""});
+    return Status::Ok();
+  }
+
+  Result<std::vector<ProviderStock>> InventoryStatus() override {
+    std::lock_guard lock(mu_);
+    std::map<std::string, ProviderStock> by;
+    for (const auto& s : inventory_) {
+      ProviderStock& p = by[s.profile.provider];
+      p.provider = s.profile.provider;
+      (s.promo_code.empty() ? p.available : p.assigned)++;
+    }
+    std::vector<ProviderStock> out;
+    for (auto& [k, v] : by) out.push_back(v);
+    return out;
+  }
+
+  Result<Redemption> FindRedemption(const std::string& code) override {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, b] : bookings_) {
+      for (const auto& p : b.promo_codes) {
+        if (p.code != code) continue;
+        for (const auto& s : inventory_) {
+          if (s.promo_code == code) return Redemption{b, s.profile, false};
+        }
+        return Redemption{b, {}, false};
+      }
+    }
+    return NotFound("promo code not found");
+  }
+
+  Result<Redemption> RedeemPromoCode(const std::string& code, int64_t now,
+                                     const std::optional<domain::EsimProfile>& synthetic,
+                                     const PromoRule& rule) override {
+    std::lock_guard lock(mu_);
+    for (auto& [id, b] : bookings_) {
+      for (auto& p : b.promo_codes) {
+        if (p.code != code) continue;
+        for (const auto& s : inventory_) {
+          if (s.promo_code == code) return Redemption{b, s.profile, false};
+        }
+        TRIPSIM_RETURN_IF_ERROR(rule(b, p));
+        const std::string provider = p.package ? p.package->provider : "";
+        Stock* free = nullptr;
+        for (auto& s : inventory_) {
+          if (s.promo_code.empty() && s.profile.provider == provider) {
+            free = &s;
+            break;
+          }
+        }
+        if (free == nullptr) {
+          if (!synthetic)
+            return Status(ErrorCode::kResourceExhausted, "no eSIM in stock for " + provider);
+          inventory_.push_back({*synthetic, ""});
+          free = &inventory_.back();
+        }
+        free->promo_code = code;
+        p.status = domain::PromoStatus::kRedeemed;
+        p.redeemed_at = now;
+        bool all = std::all_of(b.promo_codes.begin(), b.promo_codes.end(), [](const auto& c) {
+          return c.status == domain::PromoStatus::kRedeemed ||
+                 c.status == domain::PromoStatus::kRevoked;
+        });
+        if (all) b.status = domain::BookingStatus::kCompleted;
+        return Redemption{b, free->profile, true};
+      }
+    }
+    return NotFound("promo code not found");
+  }
+
   Result<std::vector<OutboxItem>> ClaimDueMessages(int64_t now, int64_t lease_until,
                                                    int limit) override {
     std::lock_guard lock(mu_);
@@ -248,6 +328,11 @@ class MemoryStore final : public Store {
   std::map<std::string, Booking> bookings_;
   std::vector<std::string> order_;         // insertion order
   std::map<std::string, int64_t> leases_;  // message id -> lease end
+  struct Stock {
+    domain::EsimProfile profile;
+    std::string promo_code;  // empty while free
+  };
+  std::deque<Stock> inventory_;  // oldest first
 };
 
 }  // namespace

@@ -96,8 +96,24 @@ CREATE INDEX messages_booking ON messages(booking_id, position);
 CREATE INDEX messages_due ON messages(status, due_at);
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations = {{
+constexpr std::string_view kV2Sqlite = R"sql(
+CREATE TABLE esim_profiles (
+  iccid TEXT PRIMARY KEY,
+  smdp_address TEXT NOT NULL,
+  matching_id TEXT NOT NULL,
+  confirmation_code TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  test_profile INTEGER NOT NULL,
+  imported_at INTEGER NOT NULL,
+  promo_code TEXT UNIQUE,
+  assigned_at INTEGER
+);
+CREATE INDEX esim_profiles_free ON esim_profiles(provider, promo_code, imported_at);
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations = {{
     {1, "partners, packages, bookings, promo codes, messages", kV1Sqlite, ""},
+    {2, "eSIM profile inventory", kV2Sqlite, ""},
 }};
 
 }  // namespace

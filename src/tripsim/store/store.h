@@ -18,6 +18,7 @@
 #include "tripsim/base/date.h"
 #include "tripsim/base/status.h"
 #include "tripsim/domain/booking.h"
+#include "tripsim/domain/esim.h"
 #include "tripsim/domain/package.h"
 #include "tripsim/domain/partner.h"
 
@@ -46,6 +47,20 @@ struct OutboxItem {
   domain::Message message;
   domain::Booking booking;
 };
+
+struct ProviderStock {
+  std::string provider;
+  int64_t available = 0;
+  int64_t assigned = 0;
+};
+
+struct Redemption {
+  domain::Booking booking;  // after the redemption
+  domain::EsimProfile profile;
+  bool first_time = false;  // false when the code had been redeemed before
+};
+
+using PromoRule = std::function<Status(const domain::Booking&, const domain::PromoCode&)>;
 
 // Decides, inside the write transaction, whether a booking may be cancelled. Returns Ok to
 // cancel, or the Status to answer with.
@@ -100,6 +115,23 @@ class Store {
   virtual Result<domain::Booking> ClaimPromoCode(
       const std::string& uuid, int64_t now, const domain::Message& message,
       const std::function<Status(const domain::Booking&, const domain::PromoCode&)>& rule) = 0;
+
+  // eSIM inventory. Imports atomically: fails with kAlreadyExists naming the ICCID when one of
+  // the profiles is already in stock, and then imports none.
+  virtual Status ImportInventory(const std::vector<domain::EsimProfile>& profiles, int64_t now) = 0;
+  virtual Result<std::vector<ProviderStock>> InventoryStatus() = 0;
+  // The booking holding promo code `code` (canonical form), and the profile handed out for it
+  // (an empty iccid when it was not redeemed). kNotFound for an unknown code.
+  virtual Result<Redemption> FindRedemption(const std::string& code) = 0;
+  // Redeems the promo code `code` (canonical form) atomically. A code already REDEEMED returns
+  // the profile it got. Otherwise `rule` decides (it must refuse a code without a package);
+  // then the oldest free profile of the package's provider is handed out (once, ever), or
+  // `synthetic` is stored and handed out when that stock is empty (nullopt:
+  // kResourceExhausted). The code becomes REDEEMED and the booking COMPLETED when every live
+  // code of it is redeemed. kNotFound for an unknown code.
+  virtual Result<Redemption> RedeemPromoCode(const std::string& code, int64_t now,
+                                             const std::optional<domain::EsimProfile>& synthetic,
+                                             const PromoRule& rule) = 0;
 
   // Outbox. Claims up to `limit` PENDING messages due at `now` whose lease (if any) has
   // expired: each gets the lease `lease_until` and one more attempt. While the lease holds no

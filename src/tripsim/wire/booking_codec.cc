@@ -454,6 +454,21 @@ Result<std::string> ParseClaimRequest(std::string_view body) {
   return std::string(email->get_string());
 }
 
+std::string EncodeRedemption(const domain::EsimProfile& profile, const std::string& ios_url,
+                             const std::vector<std::string>& install_steps) {
+  json::array steps;
+  for (const auto& s : install_steps) steps.emplace_back(s);
+  return json::serialize(
+      json::object{{"iccid", profile.iccid},
+                   {"activation_code", domain::ActivationCode(profile)},
+                   {"smdp_address", profile.smdp_address},
+                   {"matching_id", profile.matching_id},
+                   {"confirmation_code_required", !profile.confirmation_code.empty()},
+                   {"ios_install_url", ios_url},
+                   {"install_steps", std::move(steps)},
+                   {"test_profile", profile.test_profile}});
+}
+
 std::string EncodeBookingResponse(const domain::Booking& booking, const EncodeOptions& options,
                                   const std::vector<FieldIssue>& warnings) {
   json::object o{{"success", true}, {"data", EncodeBookingObject(booking, options)}};

@@ -13,6 +13,7 @@
 #include "tripsim/base/date.h"
 #include "tripsim/base/status.h"
 #include "tripsim/domain/booking.h"
+#include "tripsim/domain/esim.h"
 #include "tripsim/domain/geography.h"
 
 namespace tripsim::wire {
@@ -40,6 +41,11 @@ struct EncodeOptions {
 
 // The body of POST /api/promo-codes/claim/{uuid}: {"email": "..."}, the address validated.
 Result<std::string> ParseClaimRequest(std::string_view body);
+
+// The data of a redemption (design.md 10): iccid, activation_code, smdp_address, matching_id,
+// confirmation_code_required, ios_install_url, install_steps, test_profile.
+std::string EncodeRedemption(const domain::EsimProfile& profile, const std::string& ios_url,
+                             const std::vector<std::string>& install_steps);
 
 // {"success": true, "data": <booking>[, "warnings": [...]]}
 std::string EncodeBookingResponse(const domain::Booking& booking, const EncodeOptions& options,

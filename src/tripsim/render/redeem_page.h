@@ -1,0 +1,24 @@
+// The traveller's redeem page (GET /redeem/{code}): the package and a button before
+// redemption; the eSIM (QR code of the activation code, the iOS one-tap link, manual entry,
+// steps) after it; a clear message for unknown, revoked or expired codes.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "tripsim/base/status.h"
+#include "tripsim/domain/booking.h"
+#include "tripsim/domain/esim.h"
+
+namespace tripsim::render {
+
+// The iOS one-tap install link of an activation code.
+std::string IosInstallUrl(const std::string& activation_code);
+// The install steps shown to travellers.
+const std::vector<std::string>& InstallSteps();
+
+std::string RedeemOfferPage(const domain::PromoCode& code, const std::string& redeem_api_path);
+Result<std::string> RedeemedPage(const domain::EsimProfile& profile);
+std::string RedeemErrorPage(const std::string& title, const std::string& message);
+
+}  // namespace tripsim::render
