@@ -1,5 +1,6 @@
 #include "tripsim/base/log.h"
 
+#include <spdlog/async.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -34,12 +35,16 @@ void AppendJsonString(std::string& out, std::string_view s) {
   out += boost::json::serialize(boost::json::string(s));
 }
 
+// Lines are written by spdlog's background thread, so that request threads never wait for a
+// write(2) to stderr; a full queue blocks rather than drops.
 spdlog::logger& Logger() {
   static auto logger = [] {
-    auto l = std::make_shared<spdlog::logger>("tripsim",
-                                              std::make_shared<spdlog::sinks::stderr_sink_mt>());
+    spdlog::init_thread_pool(16384, 1);
+    auto l = std::make_shared<spdlog::async_logger>(
+        "tripsim", std::make_shared<spdlog::sinks::stderr_sink_mt>(), spdlog::thread_pool(),
+        spdlog::async_overflow_policy::block);
     l->set_pattern("%v");
-    l->flush_on(spdlog::level::warn);
+    l->flush_on(spdlog::level::info);
     return l;
   }();
   return *logger;

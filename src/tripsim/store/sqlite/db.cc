@@ -13,17 +13,32 @@ Status SqliteError(sqlite3* db, int rc) {
 
 }  // namespace
 
+void Stmt::Release() {
+  if (stmt_ == nullptr) return;
+  if (in_use_ != nullptr) {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    *in_use_ = false;
+  } else {
+    sqlite3_finalize(stmt_);
+  }
+  stmt_ = nullptr;
+  in_use_ = nullptr;
+}
+
 Stmt& Stmt::operator=(Stmt&& o) noexcept {
   if (this != &o) {
-    sqlite3_finalize(stmt_);
+    Release();
     db_ = o.db_;
     stmt_ = o.stmt_;
+    in_use_ = o.in_use_;
     o.stmt_ = nullptr;
+    o.in_use_ = nullptr;
   }
   return *this;
 }
 
-Stmt::~Stmt() { sqlite3_finalize(stmt_); }
+Stmt::~Stmt() { Release(); }
 
 Stmt& Stmt::Bind(int i, std::string_view text) {
   sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
@@ -112,21 +127,45 @@ Result<Db> Db::Open(const std::string& path, bool create) {
   return db;
 }
 
+void Db::FinalizeCache() {
+  if (!cache_) return;
+  for (auto& [sql, c] : *cache_) sqlite3_finalize(c.stmt);
+  cache_->clear();
+}
+
 Db& Db::operator=(Db&& o) noexcept {
   if (this != &o) {
+    FinalizeCache();
     sqlite3_close_v2(db_);
     db_ = o.db_;
+    cache_ = std::move(o.cache_);
     o.db_ = nullptr;
   }
   return *this;
 }
 
-Db::~Db() { sqlite3_close_v2(db_); }
+Db::~Db() {
+  FinalizeCache();
+  sqlite3_close_v2(db_);
+}
 
 Result<Stmt> Db::Prepare(std::string_view sql) {
+  if (cache_) {
+    auto it = cache_->find(std::string(sql));
+    if (it != cache_->end() && !it->second.in_use) {
+      it->second.in_use = true;
+      return Stmt(db_, it->second.stmt, &it->second.in_use);
+    }
+  }
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) return SqliteError(db_, rc);
+  if (cache_ && !cache_->contains(std::string(sql)) && cache_->size() < 256) {
+    Cached& c = (*cache_)[std::string(sql)];
+    c.stmt = stmt;
+    c.in_use = true;
+    return Stmt(db_, stmt, &c.in_use);
+  }
   return Stmt(db_, stmt);
 }
 

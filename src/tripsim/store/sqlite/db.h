@@ -9,9 +9,11 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "tripsim/base/status.h"
 
@@ -22,8 +24,14 @@ class Stmt {
   enum StepResult { kRow, kDone, kError };
 
   Stmt() = default;
-  Stmt(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
-  Stmt(Stmt&& o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+  // Owns `stmt`, or, with `in_use`, borrows it from its connection's cache: then destruction
+  // resets it for the next user instead of finalizing it.
+  Stmt(sqlite3* db, sqlite3_stmt* stmt, bool* in_use = nullptr)
+      : db_(db), stmt_(stmt), in_use_(in_use) {}
+  Stmt(Stmt&& o) noexcept : db_(o.db_), stmt_(o.stmt_), in_use_(o.in_use_) {
+    o.stmt_ = nullptr;
+    o.in_use_ = nullptr;
+  }
   Stmt& operator=(Stmt&& o) noexcept;
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
@@ -58,8 +66,11 @@ class Stmt {
   bool IsNull(int i) const;
 
  private:
+  void Release();
+
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
+  bool* in_use_ = nullptr;  // set when borrowed from the cache
   int last_rc_ = SQLITE_OK;
 };
 
@@ -70,12 +81,14 @@ class Db {
   static Result<Db> Open(const std::string& path, bool create);
 
   Db() = default;
-  Db(Db&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+  Db(Db&& o) noexcept : db_(o.db_), cache_(std::move(o.cache_)) { o.db_ = nullptr; }
   Db& operator=(Db&& o) noexcept;
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
   ~Db();
 
+  // A prepared statement, from this connection's cache when the same SQL was prepared before
+  // and is not in use (statements are compiled once per connection, not once per call).
   Result<Stmt> Prepare(std::string_view sql);
   // Runs one or more statements without results.
   Status Exec(const std::string& sql);
@@ -83,8 +96,17 @@ class Db {
   sqlite3* raw() const { return db_; }
 
  private:
-  explicit Db(sqlite3* db) : db_(db) {}
+  struct Cached {
+    sqlite3_stmt* stmt = nullptr;
+    bool in_use = false;
+  };
+  using Cache = std::unordered_map<std::string, Cached>;
+
+  explicit Db(sqlite3* db) : db_(db), cache_(std::make_unique<Cache>()) {}
+  void FinalizeCache();
+
   sqlite3* db_ = nullptr;
+  std::unique_ptr<Cache> cache_;  // node-based: the in_use flags stay put
 };
 
 }  // namespace tripsim::store::sqlite

@@ -17,12 +17,12 @@ GroupCommitWriter::~GroupCommitWriter() {
 }
 
 Status GroupCommitWriter::Submit(Job job) {
-  Pending p{std::move(job), Status::Ok(), false};
+  Pending p{std::move(job), Status::Ok(), false, {}};
   MutexLock lock(mu_);
   if (stopping_) return Unavailable("the store is shutting down");
   queue_.push_back(&p);
   work_cv_.NotifyOne();
-  done_cv_.Wait(mu_, [&]() REQUIRES(mu_) { return p.done; });
+  p.done_cv.Wait(mu_, [&]() REQUIRES(mu_) { return p.done; });
   return p.result;
 }
 
@@ -41,9 +41,11 @@ void GroupCommitWriter::Loop() {
     RunBatch(batch);
     {
       MutexLock lock(mu_);
-      for (Pending* p : batch) p->done = true;
+      for (Pending* p : batch) {
+        p->done = true;
+        p->done_cv.NotifyOne();
+      }
     }
-    done_cv_.NotifyAll();
     batch.clear();
   }
 }

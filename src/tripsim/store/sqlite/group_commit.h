@@ -37,6 +37,7 @@ class GroupCommitWriter {
     Job job;
     Status result;      // written by the writer before `done`
     bool done = false;  // guarded by mu_
+    CondVar done_cv;    // its own, so that a batch wakes only its own submitters
   };
 
   void Loop();
@@ -46,7 +47,6 @@ class GroupCommitWriter {
   const size_t max_batch_;
   Mutex mu_;
   CondVar work_cv_;  // the writer waits for jobs
-  CondVar done_cv_;  // submitters wait for their batch
   std::deque<Pending*> queue_ GUARDED_BY(mu_);
   bool stopping_ GUARDED_BY(mu_) = false;
   std::thread thread_;
