@@ -93,6 +93,20 @@ Status ApplyEnvironment(Config& c, const std::function<const char*(const char*)>
   if (const char* v = getenv("TRIPSIM_OUTBOX_LEASE_SECONDS")) {
     TRIPSIM_RETURN_IF_ERROR(ParseInt(v, "TRIPSIM_OUTBOX_LEASE_SECONDS", c.outbox_lease_seconds));
   }
+  if (const char* v = getenv("TRIPSIM_WEBHOOK_RETRY_SECONDS")) {  // "60,300,1800"
+    c.webhook_retry_seconds.clear();
+    std::string list = v;
+    size_t start = 0;
+    while (start < list.size()) {
+      size_t comma = list.find(',', start);
+      if (comma == std::string::npos) comma = list.size();
+      int seconds = 0;
+      TRIPSIM_RETURN_IF_ERROR(
+          ParseInt(list.substr(start, comma - start), "TRIPSIM_WEBHOOK_RETRY_SECONDS", seconds));
+      c.webhook_retry_seconds.push_back(seconds);
+      start = comma + 1;
+    }
+  }
   if (const char* v = getenv("TRIPSIM_IO_THREADS")) {
     TRIPSIM_RETURN_IF_ERROR(ParseInt(v, "TRIPSIM_IO_THREADS", c.io_threads));
   }

@@ -11,6 +11,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "tripsim/base/status.h"
 
@@ -27,8 +28,10 @@ struct Config {
   std::string master_key;                          // 64 hex characters (TRIPSIM_MASTER_KEY)
   std::string master_key_file = "var/master.key";  // staging fallback, created 0600
   int signature_window_seconds = 300;
-  int outbox_lease_seconds = 120;  // a crashed server's claimed messages return after this
-  int io_threads = 0;              // 0: one per core
+  int outbox_lease_seconds = 120;
+  std::vector<int> webhook_retry_seconds;  // empty: 60, 300, 1800  // a crashed server's claimed
+                                           // messages return after this
+  int io_threads = 0;                      // 0: one per core
   int handler_threads = 64;
   std::string log_level = "info";
 

@@ -183,8 +183,11 @@ int Main(int argc, char** argv) {
   auto* p_list = partner->add_subcommand("list", "list partners (no secrets)");
   partner_common.AddTo(p_list);
   std::map<std::string, CLI::App*> by_id_commands;
-  for (const char* name : {"enable", "disable", "rotate-secret"}) {
-    auto* sub = partner->add_subcommand(name, std::string(name) + " a partner");
+  for (const char* name : {"enable", "disable", "rotate-secret", "webhooks"}) {
+    auto* sub =
+        partner->add_subcommand(name, std::string(name) == "webhooks"
+                                          ? "the partner's webhook events, dead letters included"
+                                          : std::string(name) + " a partner");
     partner_common.AddTo(sub);
     sub->add_option("--partner", pf.partner_id, "partner id")->required();
     by_id_commands[name] = sub;
@@ -270,6 +273,7 @@ int Main(int argc, char** argv) {
     return WithStore(partner_common, name == "rotate-secret",
                      [&, name = name](store::Store& s, const std::string& key) {
                        if (name == "rotate-secret") return RotateSecret(s, key, pf.partner_id);
+                       if (name == "webhooks") return ListWebhooks(s, pf.partner_id);
                        return SetPartnerEnabled(s, pf.partner_id, name == "enable");
                      });
   }

@@ -38,6 +38,9 @@ Result<std::string> SetPartnerEnabled(store::Store& store, const std::string& pa
 // {"partner_id","api_key","api_secret"}: a new secret; the old one stops working.
 Result<std::string> RotateSecret(store::Store& store, const std::string& master_key,
                                  const std::string& partner_id);
+// The partner's latest webhook events (newest first): id, event, status, attempts, error.
+Result<std::string> ListWebhooks(store::Store& store, const std::string& partner_id);
+
 // [partner...] without secrets.
 Result<std::string> ListPartners(store::Store& store);
 

@@ -19,8 +19,10 @@
 #include "tripsim/catalog/catalog.h"
 #include "tripsim/notify/mailer.h"
 #include "tripsim/notify/outbox_worker.h"
+#include "tripsim/notify/webhook_worker.h"
 #include "tripsim/server/partner_admin.h"
 #include "tripsim/store/sqlite/sqlite_store.h"
+#include "tripsim/wire/booking_codec.h"
 
 namespace tripsim::server {
 namespace fs = std::filesystem;
@@ -188,6 +190,19 @@ int Serve(const Config& config) {
        .default_from = config.mail_from.empty() ? "noreply@" + host : config.mail_from,
        .lease = std::chrono::seconds(config.outbox_lease_seconds)});
   outbox.Start();
+  notify::WebhookOptions webhook_options;
+  webhook_options.master_key = *master_key;
+  webhook_options.encode_data = [url](const domain::Booking& b, const store::WebhookEvent& e) {
+    return wire::EncodeWebhookData(b, e.subject_id, {url});
+  };
+  if (!config.webhook_retry_seconds.empty()) {
+    webhook_options.retry_delays.clear();
+    for (int s : config.webhook_retry_seconds) {
+      webhook_options.retry_delays.emplace_back(std::chrono::seconds(s));
+    }
+  }
+  notify::WebhookWorker webhooks(*store, clock, webhook_options);
+  webhooks.Start();
   PrintJsonLine(boost::json::serialize(boost::json::object{{"event", "listening"},
                                                            {"address", *bound},
                                                            {"url", "http://" + *bound},
@@ -210,6 +225,7 @@ int Serve(const Config& config) {
   log::Info("serve.stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
   server.Stop();
   outbox.Stop();
+  webhooks.Stop();
   log::Info("serve.stopped");
   return 0;
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <deque>
 
+#include "tripsim/base/clock.h"
+#include "tripsim/base/ids.h"
 #include "tripsim/store/paging.h"
 
 namespace tripsim::store {
@@ -81,6 +83,7 @@ class MemoryStore final : public Store {
     }
     bookings_[b.id] = b;
     order_.push_back(b.id);
+    Enqueue(b, "booking.created", "", b.created_at);
     return CreateResult{b, true};
   }
 
@@ -132,6 +135,9 @@ class MemoryStore final : public Store {
       return NotFound("booking not found");
     }
     TRIPSIM_RETURN_IF_ERROR(rule(it->second));
+    if (it->second.status != domain::BookingStatus::kCancelled) {
+      Enqueue(it->second, "booking.cancelled", "", SystemClock().NowMillis());
+    }
     ApplyCancel(it->second);
     return it->second;
   }
@@ -244,6 +250,7 @@ class MemoryStore final : public Store {
                  c.status == domain::PromoStatus::kRevoked;
         });
         if (all) b.status = domain::BookingStatus::kCompleted;
+        Enqueue(b, "promo_code.redeemed", code, now);
         return Redemption{b, free->profile, true};
       }
     }
@@ -269,22 +276,65 @@ class MemoryStore final : public Store {
   }
 
   Status MarkMessageSent(const std::string& message_id, int64_t sent_at) override {
-    return UpdateMessage(message_id, [&](domain::Message& m) {
+    return UpdateMessage(message_id, [&](Booking& b, domain::Message& m) {
       m.status = domain::MessageStatus::kSent;
       m.sent_at = sent_at;
+      Enqueue(b, "message.sent", m.id, sent_at);
     });
   }
 
   Status MarkMessageFailed(const std::string& message_id, const std::string& error,
                            std::optional<int64_t> retry_at) override {
-    return UpdateMessage(message_id, [&](domain::Message& m) {
+    return UpdateMessage(message_id, [&](Booking& b, domain::Message& m) {
       m.last_error = error;
       if (retry_at) {
         m.due_at = *retry_at;
       } else {
         m.status = domain::MessageStatus::kFailed;
+        Enqueue(b, "message.failed", m.id, SystemClock().NowMillis());
       }
     });
+  }
+
+  Result<std::vector<WebhookEvent>> ClaimDueWebhooks(int64_t now, int64_t lease_until,
+                                                     int limit) override {
+    std::lock_guard lock(mu_);
+    std::vector<WebhookEvent> out;
+    for (auto& w : webhooks_) {
+      if (static_cast<int>(out.size()) >= limit) break;
+      if (w.event.status != "PENDING" || w.due_at > now || w.lease_until > now) continue;
+      w.lease_until = lease_until;
+      ++w.event.attempts;
+      out.push_back(w.event);
+    }
+    return out;
+  }
+
+  Status MarkWebhookDelivered(const std::string& event_id, int64_t) override {
+    return UpdateWebhook(event_id, [](QueuedWebhook& w) { w.event.status = "DELIVERED"; });
+  }
+
+  Status MarkWebhookFailed(const std::string& event_id, const std::string& error,
+                           std::optional<int64_t> retry_at) override {
+    return UpdateWebhook(event_id, [&](QueuedWebhook& w) {
+      w.event.last_error = error;
+      if (retry_at) {
+        w.due_at = *retry_at;
+      } else {
+        w.event.status = "DEAD";
+      }
+    });
+  }
+
+  Result<std::vector<WebhookEvent>> ListWebhookEvents(const std::string& partner_id,
+                                                      int limit) override {
+    std::lock_guard lock(mu_);
+    std::vector<WebhookEvent> out;
+    for (auto it = webhooks_.rbegin();
+         it != webhooks_.rend() && static_cast<int>(out.size()) < limit; ++it) {
+      if (it->event.partner_id == partner_id) out.push_back(it->event);
+    }
+    return out;
   }
 
   Status ExpireIdempotencyKeys(int64_t before_millis) override {
@@ -298,19 +348,41 @@ class MemoryStore final : public Store {
   Status Ping() override { return Status::Ok(); }
 
  private:
+  // REQUIRES: mu_ held.
+  void Enqueue(const Booking& b, const std::string& event, const std::string& subject,
+               int64_t now) {
+    auto p = partners_.find(b.partner_id);
+    if (p == partners_.end() || p->second.webhook_url.empty()) return;
+    webhooks_.push_back(
+        {{NewId("evt_"), b.partner_id, event, b.id, subject, now, "PENDING", 0, ""}, now, 0});
+  }
+
   template <typename Fn>
   Status UpdateMessage(const std::string& id, Fn fn) {
     std::lock_guard lock(mu_);
     for (auto& [bid, b] : bookings_) {
       for (auto& m : b.messages) {
         if (m.id == id) {
-          fn(m);
+          fn(b, m);
           leases_.erase(id);
           return Status::Ok();
         }
       }
     }
     return NotFound("message not found");
+  }
+
+  template <typename Fn>
+  Status UpdateWebhook(const std::string& id, Fn fn) {
+    std::lock_guard lock(mu_);
+    for (auto& w : webhooks_) {
+      if (w.event.id == id) {
+        fn(w);
+        w.lease_until = 0;
+        return Status::Ok();
+      }
+    }
+    return NotFound("webhook event not found");
   }
 
   template <typename Pred>
@@ -328,6 +400,12 @@ class MemoryStore final : public Store {
   std::map<std::string, Booking> bookings_;
   std::vector<std::string> order_;         // insertion order
   std::map<std::string, int64_t> leases_;  // message id -> lease end
+  struct QueuedWebhook {
+    WebhookEvent event;
+    int64_t due_at = 0;
+    int64_t lease_until = 0;
+  };
+  std::vector<QueuedWebhook> webhooks_;  // oldest first
   struct Stock {
     domain::EsimProfile profile;
     std::string promo_code;  // empty while free

@@ -111,9 +111,28 @@ CREATE TABLE esim_profiles (
 CREATE INDEX esim_profiles_free ON esim_profiles(provider, promo_code, imported_at);
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations = {{
+constexpr std::string_view kV3Sqlite = R"sql(
+CREATE TABLE webhook_events (
+  id TEXT PRIMARY KEY,
+  partner_id TEXT NOT NULL REFERENCES partners(id),
+  event TEXT NOT NULL,
+  booking_id TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  due_at INTEGER NOT NULL,
+  lease_until INTEGER,
+  last_error TEXT NOT NULL
+);
+CREATE INDEX webhook_events_due ON webhook_events(status, due_at);
+CREATE INDEX webhook_events_partner ON webhook_events(partner_id, created_at DESC);
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations = {{
     {1, "partners, packages, bookings, promo codes, messages", kV1Sqlite, ""},
     {2, "eSIM profile inventory", kV2Sqlite, ""},
+    {3, "webhook outbox", kV3Sqlite, ""},
 }};
 
 }  // namespace

@@ -62,6 +62,21 @@ struct Redemption {
 
 using PromoRule = std::function<Status(const domain::Booking&, const domain::PromoCode&)>;
 
+// A webhook event in the partner's outbox (design.md 5). Written by the store in the same
+// transaction as the change it reports, for partners with a webhook URL.
+struct WebhookEvent {
+  std::string id;  // "evt_...": the event_id, the same on every attempt
+  std::string partner_id;
+  std::string event;  // booking.created, message.sent, message.failed,
+                      // promo_code.redeemed, booking.cancelled
+  std::string booking_id;
+  std::string subject_id;  // the message id or promo code concerned; empty otherwise
+  int64_t created_at = 0;
+  std::string status;  // PENDING, DELIVERED, DEAD
+  int attempts = 0;
+  std::string last_error;
+};
+
 // Decides, inside the write transaction, whether a booking may be cancelled. Returns Ok to
 // cancel, or the Status to answer with.
 using CancelRule = std::function<Status(const domain::Booking&)>;
@@ -144,6 +159,17 @@ class Store {
   // nullopt. The error is kept as last_error.
   virtual Status MarkMessageFailed(const std::string& message_id, const std::string& error,
                                    std::optional<int64_t> retry_at) = 0;
+
+  // Webhooks: claimed like messages (lease, one attempt more); delivered; or failed, to be
+  // retried at `retry_at`, or DEAD (dead-lettered) when retry_at is nullopt.
+  virtual Result<std::vector<WebhookEvent>> ClaimDueWebhooks(int64_t now, int64_t lease_until,
+                                                             int limit) = 0;
+  virtual Status MarkWebhookDelivered(const std::string& event_id, int64_t now) = 0;
+  virtual Status MarkWebhookFailed(const std::string& event_id, const std::string& error,
+                                   std::optional<int64_t> retry_at) = 0;
+  // The partner's events, newest first (dead letters included), at most `limit`.
+  virtual Result<std::vector<WebhookEvent>> ListWebhookEvents(const std::string& partner_id,
+                                                              int limit) = 0;
 
   // Forgets idempotency keys of bookings created before `before_millis` (kept 24 h).
   virtual Status ExpireIdempotencyKeys(int64_t before_millis) = 0;

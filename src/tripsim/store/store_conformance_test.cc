@@ -2,6 +2,7 @@
 // server is available through TRIPSIM_TEST_POSTGRES_URL).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <functional>
@@ -285,6 +286,39 @@ TEST_P(StoreConformance, AddsMessagesToABooking) {
   ASSERT_EQ(got->messages.size(), 2u);
   EXPECT_EQ(got->messages[1], m);
   EXPECT_EQ(store_->AddMessage("bk_nope", m).code(), ErrorCode::kNotFound);
+}
+
+TEST_P(StoreConformance, WebhookEventsAreRecordedWithTheChangesForWebhookPartners) {
+  Partner hooked = *store_->GetPartner("pt_a");
+  hooked.webhook_url = "https://ota.example.com/hooks";
+  ASSERT_TRUE(store_->UpdatePartner(hooked).ok());
+  Booking b = MakeBooking("pt_a", "TRV-1", 1000);
+  ASSERT_TRUE(store_->CreateBooking(b).ok());
+  ASSERT_TRUE(store_->CreateBooking(MakeBooking("pt_b", "TRV-1", 1000)).ok());  // no webhook URL
+  ASSERT_EQ(store_->ClaimDueMessages(1000, 2000, 10)->size(), 2u);
+  ASSERT_TRUE(store_->MarkMessageSent(b.messages[0].id, 1500).ok());
+  auto events = store_->ListWebhookEvents("pt_a", 10);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ((*events)[0].event, "message.sent");
+  EXPECT_EQ((*events)[0].subject_id, b.messages[0].id);
+  EXPECT_EQ((*events)[1].event, "booking.created");
+  EXPECT_TRUE(store_->ListWebhookEvents("pt_b", 10)->empty());
+
+  auto claimed = store_->ClaimDueWebhooks(2000, 3000, 10);
+  ASSERT_EQ(claimed->size(), 2u);
+  EXPECT_TRUE(store_->ClaimDueWebhooks(2500, 3000, 10)->empty());  // leased
+  ASSERT_TRUE(store_->MarkWebhookDelivered((*claimed)[0].id, 2100).ok());
+  ASSERT_TRUE(store_->MarkWebhookFailed((*claimed)[1].id, "HTTP 500", 5000).ok());
+  EXPECT_TRUE(store_->ClaimDueWebhooks(4999, 9000, 10)->empty());
+  auto retry = store_->ClaimDueWebhooks(5000, 9000, 10);
+  ASSERT_EQ(retry->size(), 1u);
+  EXPECT_EQ(retry->at(0).attempts, 2);
+  ASSERT_TRUE(store_->MarkWebhookFailed(retry->at(0).id, "HTTP 500", std::nullopt).ok());
+  std::vector<std::string> statuses;
+  for (const auto& e : *store_->ListWebhookEvents("pt_a", 10)) statuses.push_back(e.status);
+  std::sort(statuses.begin(), statuses.end());
+  EXPECT_EQ(statuses, (std::vector<std::string>{"DEAD", "DELIVERED"}));
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -454,6 +454,19 @@ Result<std::string> ParseClaimRequest(std::string_view body) {
   return std::string(email->get_string());
 }
 
+std::string EncodeWebhookData(const domain::Booking& booking, const std::string& subject_id,
+                              const EncodeOptions& options) {
+  json::object data = EncodeBookingObject(booking, options);
+  for (const auto& m : booking.messages) {
+    if (!subject_id.empty() && m.id == subject_id) data["message"] = EncodeMessage(m);
+  }
+  for (const auto& p : booking.promo_codes) {
+    if (!subject_id.empty() && p.code == subject_id)
+      data["promo_code"] = EncodePromoCode(p, options);
+  }
+  return json::serialize(data);
+}
+
 std::string EncodeRedemption(const domain::EsimProfile& profile, const std::string& ios_url,
                              const std::vector<std::string>& install_steps) {
   json::array steps;

@@ -47,6 +47,11 @@ Result<std::string> ParseClaimRequest(std::string_view body);
 std::string EncodeRedemption(const domain::EsimProfile& profile, const std::string& ios_url,
                              const std::vector<std::string>& install_steps);
 
+// The `data` of a webhook event: the booking as GET returns it, plus "message" or
+// "promo_code" (the one `subject_id` names) when the event concerns one.
+std::string EncodeWebhookData(const domain::Booking& booking, const std::string& subject_id,
+                              const EncodeOptions& options);
+
 // {"success": true, "data": <booking>[, "warnings": [...]]}
 std::string EncodeBookingResponse(const domain::Booking& booking, const EncodeOptions& options,
                                   const std::vector<FieldIssue>& warnings = {});

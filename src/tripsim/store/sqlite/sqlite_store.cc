@@ -3,6 +3,8 @@
 #include <mutex>
 #include <vector>
 
+#include "tripsim/base/clock.h"
+#include "tripsim/base/ids.h"
 #include "tripsim/store/migrations.h"
 #include "tripsim/store/paging.h"
 #include "tripsim/store/row_codec.h"
@@ -26,6 +28,15 @@ constexpr std::string_view kBookingColumns =
     "id, partner_id, booking_ref, idempotency_key, fingerprint, status, created_at, "
     "departure_date, departure_day, return_date, email, first_name, last_name, full_name, title, "
     "phone, pax, flight_number, gender, locale, external_id, should_send_message, channels, specs";
+
+constexpr std::string_view kWebhookColumns =
+    "id, partner_id, event, booking_id, subject_id, created_at, status, attempts, last_error";
+
+WebhookEvent ReadWebhook(const Stmt& s) {
+  return {s.Text(0), s.Text(1), s.Text(2), s.Text(3),
+          s.Text(4), s.Int(5),  s.Text(6), static_cast<int>(s.Int(7)),
+          s.Text(8)};
+}
 
 void BindPartner(Stmt& s, const Partner& p) {
   s.Bind(1, p.id).Bind(2, p.name).Bind(3, p.api_key).Bind(4, p.secret_sealed).Bind(5, p.enabled);
@@ -73,6 +84,27 @@ Status InsertMessage(Db& db, const std::string& booking_id, int64_t position,
   s.Bind(9, m.created_at).Bind(10, m.due_at).Bind(11, m.sent_at).Bind(12, m.last_error);
   s.Bind(13, m.promo_code);
   return s.Run();
+}
+
+// Records a webhook event for the booking's partner, when it has a webhook URL.
+Status EnqueueWebhook(Db& db, const std::string& booking_id, const std::string& event,
+                      const std::string& subject_id, int64_t now) {
+  TRIPSIM_ASSIGN_OR_RETURN(
+      s, db.Prepare("INSERT INTO webhook_events (id, partner_id, event, booking_id, subject_id, "
+                    "created_at, status, attempts, due_at, last_error) "
+                    "SELECT ?1, b.partner_id, ?2, b.id, ?3, ?4, 'PENDING', 0, ?4, '' "
+                    "FROM bookings b JOIN partners p ON p.id = b.partner_id "
+                    "WHERE b.id = ?5 AND p.webhook_url != ''"));
+  s.Bind(1, NewId("evt_")).Bind(2, event).Bind(3, subject_id).Bind(4, now).Bind(5, booking_id);
+  return s.Run();
+}
+
+// The booking a message belongs to.
+Result<std::string> BookingOfMessage(Db& db, const std::string& message_id) {
+  TRIPSIM_ASSIGN_OR_RETURN(s, db.Prepare("SELECT booking_id FROM messages WHERE id = ?"));
+  s.Bind(1, message_id);
+  if (s.Step() != Stmt::kRow) return NotFound("message not found");
+  return s.Text(0);
 }
 
 Status InsertBooking(Db& db, const Booking& b) {
@@ -338,6 +370,7 @@ class SqliteStore final : public Store {
       }
       if (existing.status().code() != ErrorCode::kNotFound) return existing.status();
       TRIPSIM_RETURN_IF_ERROR(InsertBooking(db, b));
+      TRIPSIM_RETURN_IF_ERROR(EnqueueWebhook(db, b.id, "booking.created", "", b.created_at));
       out = {b, true};
       return Status::Ok();
     });
@@ -409,6 +442,10 @@ class SqliteStore final : public Store {
                                  s.Bind(1, id).Bind(2, partner_id);
                                }));
       TRIPSIM_RETURN_IF_ERROR(rule(b));
+      if (b.status != domain::BookingStatus::kCancelled) {
+        TRIPSIM_RETURN_IF_ERROR(
+            EnqueueWebhook(db, b.id, "booking.cancelled", "", SystemClock().NowMillis()));
+      }
       ApplyCancel(b);
       TRIPSIM_ASSIGN_OR_RETURN(u,
                                db.Prepare("UPDATE bookings SET status = 'CANCELLED' WHERE id = ?"));
@@ -596,6 +633,7 @@ class SqliteStore final : public Store {
             done, db.Prepare("UPDATE bookings SET status = 'COMPLETED' WHERE id = ?"));
         TRIPSIM_RETURN_IF_ERROR(done.Bind(1, b.id).Run());
       }
+      TRIPSIM_RETURN_IF_ERROR(EnqueueWebhook(db, b.id, "promo_code.redeemed", code, now));
       out = {std::move(b), profile, true};
       return Status::Ok();
     });
@@ -637,7 +675,9 @@ class SqliteStore final : public Store {
       TRIPSIM_ASSIGN_OR_RETURN(
           s, db.Prepare("UPDATE messages SET status = 'SENT', sent_at = ?, lease_until = NULL, "
                         "last_error = '' WHERE id = ?"));
-      return s.Bind(1, sent_at).Bind(2, message_id).Run();
+      TRIPSIM_RETURN_IF_ERROR(s.Bind(1, sent_at).Bind(2, message_id).Run());
+      TRIPSIM_ASSIGN_OR_RETURN(booking_id, BookingOfMessage(db, message_id));
+      return EnqueueWebhook(db, booking_id, "message.sent", message_id, sent_at);
     });
   }
 
@@ -650,7 +690,67 @@ class SqliteStore final : public Store {
                                  : "UPDATE messages SET status = 'FAILED', last_error = ?2, "
                                    "lease_until = NULL WHERE id = ?3"));
       if (retry_at) s.Bind(1, *retry_at);
-      return s.Bind(2, error).Bind(3, message_id).Run();
+      TRIPSIM_RETURN_IF_ERROR(s.Bind(2, error).Bind(3, message_id).Run());
+      if (retry_at) return Status::Ok();
+      TRIPSIM_ASSIGN_OR_RETURN(booking_id, BookingOfMessage(db, message_id));
+      return EnqueueWebhook(db, booking_id, "message.failed", message_id,
+                            SystemClock().NowMillis());
+    });
+  }
+
+  Result<std::vector<WebhookEvent>> ClaimDueWebhooks(int64_t now, int64_t lease_until,
+                                                     int limit) override {
+    std::vector<WebhookEvent> out;
+    Status st = writer_.Submit([&](Db& db) -> Status {
+      TRIPSIM_ASSIGN_OR_RETURN(
+          s, db.Prepare("UPDATE webhook_events SET lease_until = ?1, attempts = attempts + 1 "
+                        "WHERE id IN (SELECT id FROM webhook_events WHERE status = 'PENDING' "
+                        "AND due_at <= ?2 AND (lease_until IS NULL OR lease_until <= ?2) "
+                        "ORDER BY due_at LIMIT ?3) RETURNING " +
+                        std::string(kWebhookColumns)));
+      s.Bind(1, lease_until).Bind(2, now).Bind(3, static_cast<int64_t>(limit));
+      Stmt::StepResult r;
+      while ((r = s.Step()) == Stmt::kRow) out.push_back(ReadWebhook(s));
+      return r == Stmt::kError ? s.Error() : Status::Ok();
+    });
+    if (!st.ok()) return st;
+    return out;
+  }
+
+  Status MarkWebhookDelivered(const std::string& event_id, int64_t) override {
+    return writer_.Submit([&](Db& db) -> Status {
+      TRIPSIM_ASSIGN_OR_RETURN(
+          s, db.Prepare("UPDATE webhook_events SET status = 'DELIVERED', lease_until = NULL, "
+                        "last_error = '' WHERE id = ?"));
+      return s.Bind(1, event_id).Run();
+    });
+  }
+
+  Status MarkWebhookFailed(const std::string& event_id, const std::string& error,
+                           std::optional<int64_t> retry_at) override {
+    return writer_.Submit([&](Db& db) -> Status {
+      TRIPSIM_ASSIGN_OR_RETURN(
+          s, db.Prepare(retry_at ? "UPDATE webhook_events SET due_at = ?1, last_error = ?2, "
+                                   "lease_until = NULL WHERE id = ?3"
+                                 : "UPDATE webhook_events SET status = 'DEAD', last_error = ?2, "
+                                   "lease_until = NULL WHERE id = ?3"));
+      if (retry_at) s.Bind(1, *retry_at);
+      return s.Bind(2, error).Bind(3, event_id).Run();
+    });
+  }
+
+  Result<std::vector<WebhookEvent>> ListWebhookEvents(const std::string& partner_id,
+                                                      int limit) override {
+    return Read<std::vector<WebhookEvent>>([&](Db& db) -> Result<std::vector<WebhookEvent>> {
+      TRIPSIM_ASSIGN_OR_RETURN(s, db.Prepare("SELECT " + std::string(kWebhookColumns) +
+                                             " FROM webhook_events WHERE partner_id = ? "
+                                             "ORDER BY created_at DESC, rowid DESC LIMIT ?"));
+      s.Bind(1, partner_id).Bind(2, static_cast<int64_t>(limit));
+      std::vector<WebhookEvent> out;
+      Stmt::StepResult r;
+      while ((r = s.Step()) == Stmt::kRow) out.push_back(ReadWebhook(s));
+      if (r == Stmt::kError) return s.Error();
+      return out;
     });
   }
 
