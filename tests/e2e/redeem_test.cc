@@ -144,6 +144,32 @@ TEST(Redeem, UnknownRevokedAndMalformedCodes) {
   EXPECT_EQ(RawRequest("GET", server->url() + "/redeem/" + code, {}).status, 410);
 }
 
+TEST(Redeem, ADestinationlessCodeAsksWhereTheTravellerGoesAndAssignsThen) {
+  auto server = TripsimdProcess::Start({});
+  ASSERT_NE(server, nullptr);
+  json::object body = GuideBody("RDM-ANYWHERE");
+  body["package_specifications"] = json::array{json::object{}};
+  std::string code = FirstCode(*server, "RDM-ANYWHERE", body);
+  RawResponse page = RawRequest("GET", server->url() + "/redeem/" + code, {});
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("Where are you going?"), std::string::npos);
+  EXPECT_NE(page.body.find("<option value=\"FR\">France</option>"), std::string::npos);
+  EXPECT_EQ(Redeem(*server, code).status, 409);
+  RawResponse bad = RawRequest("POST", server->url() + "/api/promo-codes/" + code + "/redeem",
+                               {"Content-Type: application/json"}, R"({"destination":"ZZ"})");
+  EXPECT_EQ(bad.status, 400);
+  RawResponse chosen = RawRequest("POST", server->url() + "/api/promo-codes/" + code + "/redeem",
+                                  {"Content-Type: application/json"}, R"({"destination":"JP"})");
+  ASSERT_EQ(chosen.status, 200) << chosen.body;
+  sdk::Client client(server->ClientOptions());
+  json::value booking =
+      Json(client.Get("/api/bookings/RDM-ANYWHERE/byExternalBookingId")->body).at("data");
+  const auto& pc = booking.at("promo_codes").at(0);
+  EXPECT_EQ(pc.at("destination").as_string(), "JP");
+  EXPECT_EQ(pc.at("package_size").as_string(), "1GB");  // the default strategy, fixed_size 1GB
+  EXPECT_EQ(pc.at("status").as_string(), "REDEEMED");
+}
+
 TEST(Redeem, ProductionNeverInventsProfiles) {
   std::map<std::string, std::string> env = {{"TRIPSIM_MASTER_KEY", std::string(64, 'a')}};
   auto server =

@@ -5,6 +5,7 @@
 #include "tripsim/api/error_table.h"
 #include "tripsim/base/date.h"
 #include "tripsim/booking/promo_code.h"
+#include "tripsim/domain/geography.h"
 #include "tripsim/render/pages.h"
 #include "tripsim/render/redeem_page.h"
 #include "tripsim/wire/booking_codec.h"
@@ -41,8 +42,9 @@ void AddPublicRoutes(Router& router, const AppDeps& deps, const AppOptions&) {
         return ErrorResponse(Internal("claimed code missing from its booking"));
       });
   router.Add("POST", "/api/promo-codes/{promo_code}/redeem",
-             [&deps](const HttpRequest&, const PathParams& p) {
-               TRIPSIM_ASSIGN_OR_RESPOND(r, deps.bookings.Redeem(p.at("promo_code")));
+             [&deps](const HttpRequest& req, const PathParams& p) {
+               TRIPSIM_ASSIGN_OR_RESPOND(destination, wire::ParseRedeemRequest(req.body));
+               TRIPSIM_ASSIGN_OR_RESPOND(r, deps.bookings.Redeem(p.at("promo_code"), destination));
                return HttpResponse{
                    200,
                    "application/json",
@@ -76,7 +78,17 @@ void AddPublicRoutes(Router& router, const AppDeps& deps, const AppOptions&) {
         page.status = 410;
         page.body = render::RedeemErrorPage("Code expired", "This code has expired.");
       } else {
-        page.body = render::RedeemOfferPage(*code, "/api/promo-codes/" + code->code + "/redeem");
+        std::vector<std::string> choices;
+        if (!code->package) {
+          Result<domain::Partner> partner = deps.store.GetPartner(r->booking.partner_id);
+          if (partner.ok()) choices = partner->destination_allow_list;
+          if (choices.empty()) {
+            for (const auto& c : domain::Geography::Builtin().countries())
+              choices.push_back(c.alpha2);
+          }
+        }
+        page.body =
+            render::RedeemOfferPage(*code, "/api/promo-codes/" + code->code + "/redeem", choices);
       }
     }
     AddPageHeaders(page);

@@ -6,6 +6,7 @@
 #include "tripsim/base/ids.h"
 #include "tripsim/booking/fingerprint.h"
 #include "tripsim/booking/promo_code.h"
+#include "tripsim/domain/geography.h"
 #include "tripsim/strategy/assign.h"
 
 namespace tripsim::booking {
@@ -247,10 +248,21 @@ Result<Booking> BookingService::Claim(const std::string& uuid, const std::string
       });
 }
 
-Result<store::Redemption> BookingService::Redeem(const std::string& typed_code) {
+Result<store::Redemption> BookingService::Redeem(const std::string& typed_code,
+                                                 const std::optional<std::string>& destination) {
   std::optional<std::string> code = NormalizePromoCode(typed_code);
   if (!code) return NotFound("Unknown promo code");
   const int64_t now = clock_.NowMillis();
+  std::optional<domain::PromoCode> assign;
+  if (destination) {
+    TRIPSIM_ASSIGN_OR_RETURN(found, store_.FindRedemption(*code));
+    auto pc = std::find_if(found.booking.promo_codes.begin(), found.booking.promo_codes.end(),
+                           [&](const domain::PromoCode& p) { return p.code == *code; });
+    if (!pc->package) {
+      TRIPSIM_ASSIGN_OR_RETURN(p, AssignAtRedemption(found.booking, *pc, *destination));
+      assign = std::move(p);
+    }
+  }
   const Date today = DateOfMillis(now);
   auto rule = [&](const Booking& b, const domain::PromoCode& p) -> Status {
     if (b.status == domain::BookingStatus::kCancelled ||
@@ -281,7 +293,7 @@ Result<store::Redemption> BookingService::Redeem(const std::string& typed_code) 
                                     "synthetic",
                                     true};
   }
-  Result<store::Redemption> r = store_.RedeemPromoCode(*code, now, synthetic, rule);
+  Result<store::Redemption> r = store_.RedeemPromoCode(*code, now, synthetic, rule, assign);
   if (!r.ok() && r.status().code() == ErrorCode::kResourceExhausted) {
     return Status(ErrorCode::kUnavailable,
                   "No eSIM is available for this package right now; "
@@ -289,6 +301,34 @@ Result<store::Redemption> BookingService::Redeem(const std::string& typed_code) 
         .WithRetryAfter(3600);
   }
   return r;
+}
+
+Result<domain::PromoCode> BookingService::AssignAtRedemption(const Booking& b,
+                                                             const domain::PromoCode& code,
+                                                             const std::string& destination) {
+  const auto& geo = domain::Geography::Builtin();
+  std::optional<std::string> canonical = geo.Canonical(destination);
+  if (!canonical) {
+    return InvalidArgument("Validation failed",
+                           {{"destination", "must be an ISO 3166-1 country code or a region", {}}});
+  }
+  TRIPSIM_ASSIGN_OR_RETURN(partner, store_.GetPartner(b.partner_id));
+  TRIPSIM_ASSIGN_OR_RETURN(strategy, strategy::ParseStrategy(partner.strategy_json));
+  strategy::Policy policy{partner.destination_allow_list, {}};
+  for (const auto& t : partner.package_types) {
+    if (auto type = domain::ParsePackageType(t)) policy.package_types.push_back(*type);
+  }
+  domain::PackageSpec spec =
+      b.request.package_specifications.at(static_cast<size_t>(code.spec_index));
+  spec.destinations = {*canonical};
+  spec.destination_is_array = false;
+  TRIPSIM_ASSIGN_OR_RETURN(d, strategy::Assign(*catalogs_.Get(), strategy, policy, spec,
+                                               {b.request.trip_days(), b.request.travellers()}));
+  domain::PromoCode assigned = code;
+  assigned.package = *d.picks.at(0).package;
+  assigned.destination = *canonical;
+  assigned.assignment = d.assignment;
+  return assigned;
 }
 
 Result<store::Redemption> BookingService::FindRedemption(const std::string& typed_code) {

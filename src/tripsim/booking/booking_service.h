@@ -90,7 +90,10 @@ class BookingService {
   // kNotFound for an unknown code, kGone (410) for a revoked or expired one,
   // kFailedPrecondition (409) for a code without a package yet, kResourceExhausted (503) when
   // the provider's stock is empty in production.
-  Result<store::Redemption> Redeem(const std::string& typed_code);
+  // A destinationless code needs `destination` (the traveller's choice among the partner's
+  // allowed destinations); its package is then assigned by the partner's strategy.
+  Result<store::Redemption> Redeem(const std::string& typed_code,
+                                   const std::optional<std::string>& destination = std::nullopt);
   // The code's booking and, once redeemed, its profile (for the traveller's page).
   Result<store::Redemption> FindRedemption(const std::string& typed_code);
 
@@ -99,6 +102,10 @@ class BookingService {
                                 const std::string& idempotency_key,
                                 std::vector<FieldIssue>& warnings);
   Result<CreateOutcome> Repeat(const domain::Booking& existing, const std::string& fingerprint);
+  // The code with the package the partner's strategy picks for `destination`.
+  Result<domain::PromoCode> AssignAtRedemption(const domain::Booking& b,
+                                               const domain::PromoCode& code,
+                                               const std::string& destination);
 
   store::Store& store_;
   const CatalogHolder& catalogs_;

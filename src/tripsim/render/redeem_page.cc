@@ -1,5 +1,6 @@
 #include "tripsim/render/redeem_page.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <kainjow/mustache.hpp>
 
@@ -37,8 +38,28 @@ const std::vector<std::string>& InstallSteps() {
   return steps;
 }
 
-std::string RedeemOfferPage(const domain::PromoCode& code, const std::string& redeem_api_path) {
+std::string RedeemOfferPage(const domain::PromoCode& code, const std::string& redeem_api_path,
+                            const std::vector<std::string>& destinations) {
   Data offer;
+  if (!code.package) {
+    const auto& geo = domain::Geography::Builtin();
+    std::vector<std::pair<std::string, std::string>> named;
+    for (const auto& d : destinations) {
+      const domain::Country* c = geo.FindCountry(d);
+      named.emplace_back(c ? c->name : d, d);
+    }
+    std::sort(named.begin(), named.end());
+    Data options{Data::type::list};
+    for (const auto& [name, c] : named) {
+      Data option;
+      option.set("code", c);
+      option.set("name", name);
+      options << option;
+    }
+    Data choose;
+    choose.set("options", options);
+    offer.set("choose", choose);
+  }
   offer.set("package", code.package ? code.package->name : "eSIM data package");
   const domain::Country* c = domain::Geography::Builtin().FindCountry(code.destination);
   if (!code.destination.empty()) offer.set("destination", c ? c->name : code.destination);

@@ -17,7 +17,9 @@ std::string IosInstallUrl(const std::string& activation_code);
 // The install steps shown to travellers.
 const std::vector<std::string>& InstallSteps();
 
-std::string RedeemOfferPage(const domain::PromoCode& code, const std::string& redeem_api_path);
+// `destinations` (alpha-2 codes) are offered to choose from when the code has no package yet.
+std::string RedeemOfferPage(const domain::PromoCode& code, const std::string& redeem_api_path,
+                            const std::vector<std::string>& destinations);
 Result<std::string> RedeemedPage(const domain::EsimProfile& profile);
 std::string RedeemErrorPage(const std::string& title, const std::string& message);
 

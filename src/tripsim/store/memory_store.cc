@@ -219,13 +219,19 @@ class MemoryStore final : public Store {
 
   Result<Redemption> RedeemPromoCode(const std::string& code, int64_t now,
                                      const std::optional<domain::EsimProfile>& synthetic,
-                                     const PromoRule& rule) override {
+                                     const PromoRule& rule,
+                                     const std::optional<domain::PromoCode>& assign) override {
     std::lock_guard lock(mu_);
     for (auto& [id, b] : bookings_) {
       for (auto& p : b.promo_codes) {
         if (p.code != code) continue;
         for (const auto& s : inventory_) {
           if (s.promo_code == code) return Redemption{b, s.profile, false};
+        }
+        if (assign && !p.package) {
+          p.package = assign->package;
+          p.destination = assign->destination;
+          p.assignment = assign->assignment;
         }
         TRIPSIM_RETURN_IF_ERROR(rule(b, p));
         const std::string provider = p.package ? p.package->provider : "";

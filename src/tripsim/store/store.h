@@ -144,9 +144,12 @@ class Store {
   // `synthetic` is stored and handed out when that stock is empty (nullopt:
   // kResourceExhausted). The code becomes REDEEMED and the booking COMPLETED when every live
   // code of it is redeemed. kNotFound for an unknown code.
+  // `assign`, when given, is stored as the code's package, destination and assignment first,
+  // if the code has no package yet (a destinationless code, chosen at redemption).
   virtual Result<Redemption> RedeemPromoCode(const std::string& code, int64_t now,
                                              const std::optional<domain::EsimProfile>& synthetic,
-                                             const PromoRule& rule) = 0;
+                                             const PromoRule& rule,
+                                             const std::optional<domain::PromoCode>& assign) = 0;
 
   // Outbox. Claims up to `limit` PENDING messages due at `now` whose lease (if any) has
   // expired: each gets the lease `lease_until` and one more attempt. While the lease holds no

@@ -443,6 +443,23 @@ Result<BookingRequest> ParseCreateBooking(std::string_view body, const ParseOpti
   return r;
 }
 
+Result<std::optional<std::string>> ParseRedeemRequest(std::string_view body) {
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return std::optional<std::string>();
+  }
+  boost::system::error_code ec;
+  json::value root = json::parse(body, ec);
+  if (ec || !root.is_object()) {
+    return InvalidArgument("Validation failed", {{"body", "must be a JSON object", {}}});
+  }
+  const json::value* d = Checker::Get(root.get_object(), "destination");
+  if (d == nullptr) return std::optional<std::string>();
+  if (!d->is_string() || d->get_string().size() > 20) {
+    return InvalidArgument("Validation failed", {{"destination", "must be a country code", {}}});
+  }
+  return std::optional<std::string>(std::string(d->get_string()));
+}
+
 Result<std::string> ParseClaimRequest(std::string_view body) {
   boost::system::error_code ec;
   json::value root = json::parse(body, ec);

@@ -39,6 +39,10 @@ struct EncodeOptions {
   std::string public_url;  // claim_url and deep_link_url are built on it
 };
 
+// The optional body of POST /api/promo-codes/{code}/redeem: {"destination": "FR"} for a
+// destinationless code; empty or {} otherwise.
+Result<std::optional<std::string>> ParseRedeemRequest(std::string_view body);
+
 // The body of POST /api/promo-codes/claim/{uuid}: {"email": "..."}, the address validated.
 Result<std::string> ParseClaimRequest(std::string_view body);
 

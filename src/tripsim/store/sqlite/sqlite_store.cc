@@ -567,7 +567,8 @@ class SqliteStore final : public Store {
 
   Result<Redemption> RedeemPromoCode(const std::string& code, int64_t now,
                                      const std::optional<domain::EsimProfile>& synthetic,
-                                     const PromoRule& rule) override {
+                                     const PromoRule& rule,
+                                     const std::optional<domain::PromoCode>& assign) override {
     Redemption out;
     Status st = writer_.Submit([&](Db& db) -> Status {
       TRIPSIM_ASSIGN_OR_RETURN(
@@ -588,6 +589,17 @@ class SqliteStore final : public Store {
       if (held.Step() == Stmt::kRow) {
         out = {b, read_profile(held), false};
         return Status::Ok();
+      }
+      if (assign && assign->package && !pc->package) {
+        TRIPSIM_ASSIGN_OR_RETURN(
+            set, db.Prepare("UPDATE promo_codes SET package = ?, destination = ?, strategy = ?, "
+                            "reason = ? WHERE code = ?"));
+        set.Bind(1, EncodePackage(*assign->package)).Bind(2, assign->destination);
+        set.Bind(3, assign->assignment.strategy).Bind(4, assign->assignment.reason).Bind(5, code);
+        TRIPSIM_RETURN_IF_ERROR(set.Run());
+        pc->package = assign->package;
+        pc->destination = assign->destination;
+        pc->assignment = assign->assignment;
       }
       TRIPSIM_RETURN_IF_ERROR(rule(b, *pc));
       const std::string provider = pc->package ? pc->package->provider : "";
