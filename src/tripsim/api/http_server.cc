@@ -47,6 +47,21 @@ struct Shared {
 
 namespace {
 
+// The request line and headers of a parsed message, header names in lower case.
+void CopyHead(const http::request<http::string_body>& msg, HttpRequest& req) {
+  req.method = std::string(msg.method_string());
+  req.target = std::string(msg.target());
+  size_t q = req.target.find('?');
+  req.path = req.target.substr(0, q);
+  req.query = q == std::string::npos ? "" : req.target.substr(q + 1);
+  for (const auto& field : msg) {
+    std::string name(field.name_string());
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    req.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+}
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, std::shared_ptr<Shared> shared)
@@ -116,17 +131,7 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_never();
     auto& msg = parser_->get();
     HttpRequest req;
-    req.method = std::string(msg.method_string());
-    req.target = std::string(msg.target());
-    size_t q = req.target.find('?');
-    req.path = req.target.substr(0, q);
-    req.query = q == std::string::npos ? "" : req.target.substr(q + 1);
-    for (const auto& field : msg) {
-      std::string name(field.name_string());
-      std::transform(name.begin(), name.end(), name.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      req.headers.emplace_back(std::move(name), std::string(field.value()));
-    }
+    CopyHead(msg, req);
     req.body = std::move(msg.body());
     req.peer = peer_;
     keep_alive_ = msg.keep_alive();
@@ -155,17 +160,7 @@ class Session : public std::enable_shared_from_this<Session> {
     HttpResponse res = shared_->handlers.error_response(status, message);
     if (shared_->handlers.on_rejected) {
       HttpRequest req;
-      if (parser_) {
-        req.method = std::string(parser_->get().method_string());
-        req.target = std::string(parser_->get().target());
-        req.path = req.target.substr(0, req.target.find('?'));
-        for (const auto& field : parser_->get()) {
-          std::string name(field.name_string());
-          std::transform(name.begin(), name.end(), name.begin(),
-                         [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-          req.headers.emplace_back(std::move(name), std::string(field.value()));
-        }
-      }
+      if (parser_) CopyHead(parser_->get(), req);
       req.peer = peer_;
       shared_->handlers.on_rejected(req, res);
     }

@@ -4,24 +4,11 @@
 #include <set>
 #include <sstream>
 
+#include "tripsim/base/host_name.h"
 #include "tripsim/catalog/csv.h"
 
 namespace tripsim::catalog {
 namespace {
-
-bool IsHostName(const std::string& s) {
-  if (s.empty() || s.size() > 253 || s.find('.') == std::string::npos) return false;
-  std::stringstream ss(s);
-  for (std::string label; std::getline(ss, label, '.');) {
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
-      return false;
-    }
-    for (char c : label) {
-      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') return false;
-    }
-  }
-  return s.back() != '.';
-}
 
 bool Printable(const std::string& s, size_t max) {
   if (s.size() > max) return false;

@@ -20,7 +20,11 @@ std::optional<int64_t> NextAttemptAt(int64_t now, int attempts, const OutboxOpti
 
 OutboxWorker::OutboxWorker(store::Store& store, Mailer& mailer, const Clock& clock,
                            OutboxOptions options)
-    : store_(store), mailer_(mailer), clock_(clock), options_(std::move(options)) {}
+    : store_(store),
+      mailer_(mailer),
+      clock_(clock),
+      options_(std::move(options)),
+      loop_(options_.poll, [this] { return RunOnce(); }) {}
 
 OutboxWorker::~OutboxWorker() { Stop(); }
 
@@ -75,24 +79,8 @@ void OutboxWorker::Deliver(const store::OutboxItem& item) {
   }
 }
 
-void OutboxWorker::Start() {
-  thread_ = std::thread([this] {
-    for (;;) {
-      int n = RunOnce();
-      MutexLock lock(mu_);
-      if (n == 0) cv_.WaitFor(mu_, options_.poll, [this]() REQUIRES(mu_) { return stopping_; });
-      if (stopping_) return;
-    }
-  });
-}
+void OutboxWorker::Start() { loop_.Start(); }
 
-void OutboxWorker::Stop() {
-  {
-    MutexLock lock(mu_);
-    stopping_ = true;
-  }
-  cv_.NotifyAll();
-  if (thread_.joinable()) thread_.join();
-}
+void OutboxWorker::Stop() { loop_.Stop(); }
 
 }  // namespace tripsim::notify

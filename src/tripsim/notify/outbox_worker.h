@@ -11,10 +11,9 @@
 
 #include <chrono>
 #include <string>
-#include <thread>
 
+#include "tripsim/base/background_loop.h"
 #include "tripsim/base/clock.h"
-#include "tripsim/base/mutex.h"
 #include "tripsim/notify/mailer.h"
 #include "tripsim/store/store.h"
 
@@ -54,10 +53,7 @@ class OutboxWorker {
   Mailer& mailer_;
   const Clock& clock_;
   const OutboxOptions options_;
-  Mutex mu_;
-  CondVar cv_;
-  bool stopping_ GUARDED_BY(mu_) = false;
-  std::thread thread_;
+  BackgroundLoop loop_;
 };
 
 }  // namespace tripsim::notify

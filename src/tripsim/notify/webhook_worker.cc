@@ -45,7 +45,10 @@ std::string WebhookSignature(const std::string& secret, const std::string& times
 }
 
 WebhookWorker::WebhookWorker(store::Store& store, const Clock& clock, WebhookOptions options)
-    : store_(store), clock_(clock), options_(std::move(options)) {}
+    : store_(store),
+      clock_(clock),
+      options_(std::move(options)),
+      loop_(options_.poll, [this] { return RunOnce(); }) {}
 
 WebhookWorker::~WebhookWorker() { Stop(); }
 
@@ -98,24 +101,8 @@ int WebhookWorker::RunOnce() {
   return static_cast<int>(events->size());
 }
 
-void WebhookWorker::Start() {
-  thread_ = std::thread([this] {
-    for (;;) {
-      int n = RunOnce();
-      MutexLock lock(mu_);
-      if (n == 0) cv_.WaitFor(mu_, options_.poll, [this]() REQUIRES(mu_) { return stopping_; });
-      if (stopping_) return;
-    }
-  });
-}
+void WebhookWorker::Start() { loop_.Start(); }
 
-void WebhookWorker::Stop() {
-  {
-    MutexLock lock(mu_);
-    stopping_ = true;
-  }
-  cv_.NotifyAll();
-  if (thread_.joinable()) thread_.join();
-}
+void WebhookWorker::Stop() { loop_.Stop(); }
 
 }  // namespace tripsim::notify

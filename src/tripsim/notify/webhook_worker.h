@@ -12,11 +12,10 @@
 #include <chrono>
 #include <functional>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "tripsim/base/background_loop.h"
 #include "tripsim/base/clock.h"
-#include "tripsim/base/mutex.h"
 #include "tripsim/store/store.h"
 
 namespace tripsim::notify {
@@ -53,10 +52,7 @@ class WebhookWorker {
   store::Store& store_;
   const Clock& clock_;
   const WebhookOptions options_;
-  Mutex mu_;
-  CondVar cv_;
-  bool stopping_ GUARDED_BY(mu_) = false;
-  std::thread thread_;
+  BackgroundLoop loop_;
 };
 
 }  // namespace tripsim::notify

@@ -12,6 +12,7 @@
 
 #include "tripsim/api/app.h"
 #include "tripsim/api/http_server.h"
+#include "tripsim/base/background_loop.h"
 #include "tripsim/base/crypto.h"
 #include "tripsim/base/log.h"
 #include "tripsim/booking/booking_service.h"
@@ -94,34 +95,6 @@ Status BootstrapStaging(store::Store& store, const std::string& master_key, cons
   }
   return Status::Ok();
 }
-
-// Runs `fn` every `period` until Stop().
-class Ticker {
- public:
-  Ticker(std::chrono::milliseconds period, std::function<void()> fn)
-      : thread_([this, period, fn = std::move(fn)] {
-          std::unique_lock lock(mu_);
-          while (!cv_.wait_for(lock, period, [this] { return stop_; })) {
-            lock.unlock();
-            fn();
-            lock.lock();
-          }
-        }) {}
-  ~Ticker() {
-    {
-      std::lock_guard lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
-};
 
 }  // namespace
 
@@ -211,14 +184,18 @@ int Serve(const Config& config) {
                                                            {"store", config.store}}));
   log::Info("serve.started", {{"address", *bound}, {"env", config.env}});
 
-  Ticker catalog_refresh(std::chrono::seconds(5), [&] {
+  BackgroundLoop catalog_refresh(std::chrono::seconds(5), [&] {
     if (Status s = catalogs.Reload(*store); !s.ok()) {
       log::Warn("catalog.reload_failed", {{"error", s.message()}});
     }
+    return 0;
   });
-  Ticker key_expiry(std::chrono::minutes(10), [&] {
+  BackgroundLoop key_expiry(std::chrono::minutes(10), [&] {
     (void)store->ExpireIdempotencyKeys(clock.NowMillis() - 24 * 3'600'000LL);
+    return 0;
   });
+  catalog_refresh.Start();
+  key_expiry.Start();
 
   int sig = 0;
   sigwait(&signals, &sig);

@@ -3,6 +3,8 @@
 #include <array>
 #include <cctype>
 
+#include "tripsim/base/host_name.h"
+
 namespace tripsim::wire::internal {
 namespace {
 
@@ -24,29 +26,6 @@ bool IsDotAtom(std::string_view s) {
     }
   }
   return true;
-}
-
-bool IsHostName(std::string_view s) {
-  if (s.empty() || s.size() > 253 || s.find('.') == std::string_view::npos) return false;
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t end = s.find('.', start);
-    if (end == std::string_view::npos) end = s.size();
-    std::string_view label = s.substr(start, end - start);
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
-      return false;
-    }
-    for (char c : label) {
-      if (!IsAlnum(c) && c != '-') return false;
-    }
-    start = end + 1;
-  }
-  // The top-level label is not all digits (that would be an IP address, which needs brackets).
-  std::string_view tld = s.substr(s.rfind('.') + 1);
-  for (char c : tld) {
-    if (!IsDigit(c)) return true;
-  }
-  return false;
 }
 
 constexpr std::array<std::string_view, 29> kLocales = {

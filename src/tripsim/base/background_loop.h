@@ -1,0 +1,56 @@
+// BackgroundLoop: a thread that calls `step` again and again until Stop(); after a step that
+// did no work (returned 0) it waits `idle` (or until Stop()). For outbox workers and
+// periodic maintenance.
+//
+//   BackgroundLoop loop(std::chrono::milliseconds(250), [&] { return worker.RunOnce(); });
+//   loop.Start();
+//   ...
+//   loop.Stop();  // finishes the step in hand
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <thread>
+
+#include "tripsim/base/mutex.h"
+
+namespace tripsim {
+
+class BackgroundLoop {
+ public:
+  BackgroundLoop(std::chrono::milliseconds idle, std::function<int()> step)
+      : idle_(idle), step_(std::move(step)) {}
+  ~BackgroundLoop() { Stop(); }
+  BackgroundLoop(const BackgroundLoop&) = delete;
+  BackgroundLoop& operator=(const BackgroundLoop&) = delete;
+
+  void Start() {
+    thread_ = std::thread([this] {
+      for (;;) {
+        int done = step_();
+        MutexLock lock(mu_);
+        if (done == 0) cv_.WaitFor(mu_, idle_, [this]() REQUIRES(mu_) { return stopping_; });
+        if (stopping_) return;
+      }
+    });
+  }
+
+  void Stop() {
+    {
+      MutexLock lock(mu_);
+      stopping_ = true;
+    }
+    cv_.NotifyAll();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  const std::chrono::milliseconds idle_;
+  const std::function<int()> step_;
+  Mutex mu_;
+  CondVar cv_;
+  bool stopping_ GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
+
+}  // namespace tripsim
