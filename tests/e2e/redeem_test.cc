@@ -121,6 +121,7 @@ TEST(Redeem, InventoryIsImportedWholeAndHandedOutOldestFirstOnceEvenConcurrently
   json::value second_answer = Json(Redeem(*server, second).body).at("data");
   EXPECT_TRUE(second_answer.at("confirmation_code_required").as_bool());
   EXPECT_EQ(second_answer.at("activation_code").as_string(), "LPA:1$smdp.example.com$M-2$$1");
+  EXPECT_NE(server->StderrLog().find("inventory.low_stock"), std::string::npos);
   CommandResult status = server->Admin({"inventory", "status"});
   ASSERT_EQ(status.exit_code, 0);
   EXPECT_NE(status.out.find(R"({"provider":"sample","available":0,"assigned":2})"),

@@ -106,6 +106,21 @@ TEST(Webhooks, LifecycleEventsAreSignedRetriedAndDeadLettered) {
   EXPECT_NE(listed.out.find("booking.cancelled"), std::string::npos);
   ASSERT_EQ(attempts.size(), 2u);  // booking.created and booking.cancelled of HOOK-2
   for (const auto& [id, stamps] : attempts) EXPECT_EQ(stamps.size(), 4u) << id;  // 1 + 3 retries
+
+  // The operator lists the dead letters and redelivers one once the receiver is back.
+  std::string partner_id(creds.at("partner_id").as_string());
+  CommandResult dead = server->Admin({"webhooks", "list", "--partner", partner_id, "--failed"});
+  ASSERT_EQ(dead.exit_code, 0) << dead.err;
+  json::value dead_list = Json(dead.out);
+  ASSERT_EQ(dead_list.as_array().size(), 2u);
+  std::string event_id(dead_list.at(0).at("event_id").as_string());
+  fs::remove(fail);
+  ASSERT_EQ(server->Admin({"webhooks", "redeliver", "--event", event_id}).exit_code, 0);
+  ASSERT_TRUE(WaitFor([&] {
+    CommandResult now = server->Admin({"webhooks", "list", "--partner", partner_id, "--failed"});
+    return now.exit_code == 0 && Json(now.out).as_array().size() == 1;
+  }));
+  EXPECT_EQ(server->Admin({"webhooks", "redeliver", "--event", "evt_nope"}).exit_code, 2);
 }
 
 }  // namespace

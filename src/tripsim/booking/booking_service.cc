@@ -4,6 +4,7 @@
 
 #include "tripsim/base/crypto.h"
 #include "tripsim/base/ids.h"
+#include "tripsim/base/log.h"
 #include "tripsim/booking/fingerprint.h"
 #include "tripsim/booking/promo_code.h"
 #include "tripsim/domain/geography.h"
@@ -294,6 +295,7 @@ Result<store::Redemption> BookingService::Redeem(const std::string& typed_code,
                                     true};
   }
   Result<store::Redemption> r = store_.RedeemPromoCode(*code, now, synthetic, rule, assign);
+  if (r.ok() && r->first_time && !r->profile.test_profile) WarnOnLowStock(r->profile.provider);
   if (!r.ok() && r.status().code() == ErrorCode::kResourceExhausted) {
     return Status(ErrorCode::kUnavailable,
                   "No eSIM is available for this package right now; "
@@ -301,6 +303,17 @@ Result<store::Redemption> BookingService::Redeem(const std::string& typed_code,
         .WithRetryAfter(3600);
   }
   return r;
+}
+
+void BookingService::WarnOnLowStock(const std::string& provider) {
+  Result<std::vector<store::ProviderStock>> stock = store_.InventoryStatus();
+  if (!stock.ok()) return;
+  for (const auto& s : *stock) {
+    if (s.provider == provider && s.available < options_.low_stock_threshold) {
+      log::Warn("inventory.low_stock",
+                {{"provider", provider}, {"available", std::to_string(s.available)}});
+    }
+  }
 }
 
 Result<domain::PromoCode> BookingService::AssignAtRedemption(const Booking& b,

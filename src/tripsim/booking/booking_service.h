@@ -49,6 +49,8 @@ class BookingService {
     int destinationless_validity_days = 365;
     // Staging: an empty stock hands out a synthetic test profile. Production never does.
     bool synthetic_profiles = false;
+    // A provider's stock below this after a redemption logs a warning.
+    int64_t low_stock_threshold = 10;
   };
 
   BookingService(store::Store& store, const CatalogHolder& catalogs, const Clock& clock,
@@ -102,6 +104,7 @@ class BookingService {
                                 const std::string& idempotency_key,
                                 std::vector<FieldIssue>& warnings);
   Result<CreateOutcome> Repeat(const domain::Booking& existing, const std::string& fingerprint);
+  void WarnOnLowStock(const std::string& provider);
   // The code with the package the partner's strategy picks for `destination`.
   Result<domain::PromoCode> AssignAtRedemption(const domain::Booking& b,
                                                const domain::PromoCode& code,

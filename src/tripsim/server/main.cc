@@ -220,6 +220,20 @@ int Main(int argc, char** argv) {
   auto* i_status = inventory->add_subcommand("status", "stock per provider");
   inventory_common.AddTo(i_status);
 
+  // webhooks ...
+  auto* webhooks_cmd = app.add_subcommand("webhooks", "partner webhook events");
+  webhooks_cmd->require_subcommand(1);
+  CommonFlags webhooks_common;
+  std::string webhook_partner, webhook_event;
+  bool only_failed = false;
+  auto* w_list = webhooks_cmd->add_subcommand("list", "a partner's events, newest first");
+  webhooks_common.AddTo(w_list);
+  w_list->add_option("--partner", webhook_partner, "partner id")->required();
+  w_list->add_flag("--failed", only_failed, "only dead-lettered events");
+  auto* w_redeliver = webhooks_cmd->add_subcommand("redeliver", "send an event again");
+  webhooks_common.AddTo(w_redeliver);
+  w_redeliver->add_option("--event", webhook_event, "event id (evt_...)")->required();
+
   // mail ...
   auto* mail_cmd = app.add_subcommand("mail", "traveller emails");
   mail_cmd->require_subcommand(1);
@@ -273,7 +287,7 @@ int Main(int argc, char** argv) {
     return WithStore(partner_common, name == "rotate-secret",
                      [&, name = name](store::Store& s, const std::string& key) {
                        if (name == "rotate-secret") return RotateSecret(s, key, pf.partner_id);
-                       if (name == "webhooks") return ListWebhooks(s, pf.partner_id);
+                       if (name == "webhooks") return ListWebhooks(s, pf.partner_id, false);
                        return SetPartnerEnabled(s, pf.partner_id, name == "enable");
                      });
   }
@@ -301,6 +315,19 @@ int Main(int argc, char** argv) {
                 {"provider", p.provider}, {"available", p.available}, {"assigned", p.assigned}});
           }
           return boost::json::serialize(out);
+        });
+  }
+  if (w_list->parsed()) {
+    return WithStore(webhooks_common, false, [&](store::Store& s, const std::string&) {
+      return ListWebhooks(s, webhook_partner, only_failed);
+    });
+  }
+  if (w_redeliver->parsed()) {
+    return WithStore(
+        webhooks_common, false, [&](store::Store& s, const std::string&) -> Result<std::string> {
+          TRIPSIM_RETURN_IF_ERROR(s.RequeueWebhook(webhook_event, SystemClock().NowMillis()));
+          return boost::json::serialize(
+              boost::json::object{{"event_id", webhook_event}, {"requeued", true}});
         });
   }
   if (m_preview->parsed()) {

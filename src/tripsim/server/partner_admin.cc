@@ -170,11 +170,13 @@ Result<std::string> RotateSecret(store::Store& store, const std::string& master_
       json::object{{"partner_id", p.id}, {"api_key", p.api_key}, {"api_secret", secret}});
 }
 
-Result<std::string> ListWebhooks(store::Store& store, const std::string& partner_id) {
+Result<std::string> ListWebhooks(store::Store& store, const std::string& partner_id,
+                                 bool only_dead) {
   TRIPSIM_RETURN_IF_ERROR(store.GetPartner(partner_id).status());
   TRIPSIM_ASSIGN_OR_RETURN(events, store.ListWebhookEvents(partner_id, 100));
   json::array out;
   for (const auto& e : events) {
+    if (only_dead && e.status != "DEAD") continue;
     out.emplace_back(json::object{{"event_id", e.id},
                                   {"event", e.event},
                                   {"booking_id", e.booking_id},

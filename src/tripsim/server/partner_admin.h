@@ -39,7 +39,8 @@ Result<std::string> SetPartnerEnabled(store::Store& store, const std::string& pa
 Result<std::string> RotateSecret(store::Store& store, const std::string& master_key,
                                  const std::string& partner_id);
 // The partner's latest webhook events (newest first): id, event, status, attempts, error.
-Result<std::string> ListWebhooks(store::Store& store, const std::string& partner_id);
+Result<std::string> ListWebhooks(store::Store& store, const std::string& partner_id,
+                                 bool only_dead);
 
 // [partner...] without secrets.
 Result<std::string> ListPartners(store::Store& store);

@@ -332,6 +332,13 @@ class MemoryStore final : public Store {
     });
   }
 
+  Status RequeueWebhook(const std::string& event_id, int64_t now) override {
+    return UpdateWebhook(event_id, [&](QueuedWebhook& w) {
+      w.event.status = "PENDING";
+      w.due_at = now;
+    });
+  }
+
   Result<std::vector<WebhookEvent>> ListWebhookEvents(const std::string& partner_id,
                                                       int limit) override {
     std::lock_guard lock(mu_);

@@ -170,6 +170,9 @@ class Store {
   virtual Status MarkWebhookDelivered(const std::string& event_id, int64_t now) = 0;
   virtual Status MarkWebhookFailed(const std::string& event_id, const std::string& error,
                                    std::optional<int64_t> retry_at) = 0;
+  // Puts a delivered or dead event back in the queue, due now (redelivery by the operator).
+  // kNotFound for an unknown id.
+  virtual Status RequeueWebhook(const std::string& event_id, int64_t now) = 0;
   // The partner's events, newest first (dead letters included), at most `limit`.
   virtual Result<std::vector<WebhookEvent>> ListWebhookEvents(const std::string& partner_id,
                                                               int limit) = 0;

@@ -319,6 +319,12 @@ TEST_P(StoreConformance, WebhookEventsAreRecordedWithTheChangesForWebhookPartner
   for (const auto& e : *store_->ListWebhookEvents("pt_a", 10)) statuses.push_back(e.status);
   std::sort(statuses.begin(), statuses.end());
   EXPECT_EQ(statuses, (std::vector<std::string>{"DEAD", "DELIVERED"}));
+  // The operator redelivers the dead letter.
+  ASSERT_TRUE(store_->RequeueWebhook(retry->at(0).id, 10000).ok());
+  auto again = store_->ClaimDueWebhooks(10000, 11000, 10);
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_EQ(again->at(0).id, retry->at(0).id);
+  EXPECT_EQ(store_->RequeueWebhook("evt_nope", 1).code(), ErrorCode::kNotFound);
 }
 
 INSTANTIATE_TEST_SUITE_P(

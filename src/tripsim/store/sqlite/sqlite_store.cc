@@ -751,6 +751,17 @@ class SqliteStore final : public Store {
     });
   }
 
+  Status RequeueWebhook(const std::string& event_id, int64_t now) override {
+    return writer_.Submit([&](Db& db) -> Status {
+      TRIPSIM_ASSIGN_OR_RETURN(
+          s, db.Prepare("UPDATE webhook_events SET status = 'PENDING', due_at = ?, "
+                        "lease_until = NULL WHERE id = ?"));
+      TRIPSIM_RETURN_IF_ERROR(s.Bind(1, now).Bind(2, event_id).Run());
+      if (sqlite3_changes(db.raw()) == 0) return NotFound("unknown webhook event " + event_id);
+      return Status::Ok();
+    });
+  }
+
   Result<std::vector<WebhookEvent>> ListWebhookEvents(const std::string& partner_id,
                                                       int limit) override {
     return Read<std::vector<WebhookEvent>>([&](Db& db) -> Result<std::vector<WebhookEvent>> {
