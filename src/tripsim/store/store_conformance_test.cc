@@ -316,7 +316,8 @@ TEST_P(StoreConformance, WebhookEventsAreRecordedWithTheChangesForWebhookPartner
   EXPECT_EQ(retry->at(0).attempts, 2);
   ASSERT_TRUE(store_->MarkWebhookFailed(retry->at(0).id, "HTTP 500", std::nullopt).ok());
   std::vector<std::string> statuses;
-  for (const auto& e : *store_->ListWebhookEvents("pt_a", 10)) statuses.push_back(e.status);
+  auto listed = store_->ListWebhookEvents("pt_a", 10);
+  for (const auto& e : *listed) statuses.push_back(e.status);
   std::sort(statuses.begin(), statuses.end());
   EXPECT_EQ(statuses, (std::vector<std::string>{"DEAD", "DELIVERED"}));
   // The operator redelivers the dead letter.
