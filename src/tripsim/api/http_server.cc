@@ -281,9 +281,6 @@ class HttpServer::Impl {
   bool stopped_ = false;
 };
 
-HttpServer::HttpServer(HttpServerOptions options, Handlers handlers)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(handlers))) {}
-
 HttpServer::HttpServer(HttpServerOptions options)
     : impl_(std::make_unique<Impl>(std::move(options), Handlers{})) {}
 
@@ -294,12 +291,6 @@ void HttpServer::SetHandlers(Handlers handlers) { impl_->SetHandlers(std::move(h
 Result<std::string> HttpServer::Listen() { return impl_->Listen(); }
 
 void HttpServer::Run() { impl_->Run(); }
-
-Result<std::string> HttpServer::Start() {
-  TRIPSIM_ASSIGN_OR_RETURN(bound, impl_->Listen());
-  impl_->Run();
-  return bound;
-}
 
 void HttpServer::Stop(std::chrono::milliseconds grace) { impl_->Stop(grace); }
 

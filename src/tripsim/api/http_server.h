@@ -6,8 +6,10 @@
 // idle keep-alive connections) and for the body, and a connection cap. Stop() drains
 // in-flight requests.
 //
-//   HttpServer server({.listen_host = "127.0.0.1", .listen_port = 0}, handler);
-//   Result<std::string> bound = server.Start();  // "127.0.0.1:43125"
+//   HttpServer server({.listen_host = "127.0.0.1", .listen_port = 0});
+//   Result<std::string> bound = server.Listen();  // "127.0.0.1:43125"
+//   server.SetHandlers(app.ServerHandlers());      // may depend on the bound address
+//   server.Run();
 //   ...
 //   server.Stop();
 #pragma once
@@ -53,9 +55,8 @@ class HttpServer {
     std::function<HttpResponse(int, const std::string&)> error_response;
   };
 
-  HttpServer(HttpServerOptions options, Handlers handlers);
-  // Handlers may also be set after Listen(), before Run().
   explicit HttpServer(HttpServerOptions options);
+  // REQUIRES: called before Run() (after Listen(), so handlers may use the bound address).
   void SetHandlers(Handlers handlers);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
@@ -63,10 +64,8 @@ class HttpServer {
 
   // Binds and listens (connections wait in the backlog); returns the bound "host:port".
   Result<std::string> Listen();
-  // Starts accepting and serving. REQUIRES: Listen() succeeded.
+  // Starts accepting and serving. REQUIRES: Listen() succeeded and SetHandlers() was called.
   void Run();
-  // Listen() then Run().
-  Result<std::string> Start();
   // Stops accepting, lets in-flight requests finish (up to `grace`), then closes everything.
   void Stop(std::chrono::milliseconds grace = std::chrono::milliseconds(10000));
 
