@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <deque>
+#include <tuple>
 
 #include "tripsim/base/clock.h"
 #include "tripsim/base/ids.h"
 #include "tripsim/store/paging.h"
+#include "tripsim/store/row_codec.h"
 
 namespace tripsim::store {
 namespace {
@@ -360,6 +362,106 @@ class MemoryStore final : public Store {
 
   Status Ping() override { return Status::Ok(); }
 
+  Status RecordFailedAttempts(const std::vector<FailedAttempt>& attempts) override {
+    std::lock_guard lock(mu_);
+    for (const FailedAttempt& a : attempts) {
+      failures_[{DateOfMillis(a.at).days, a.partner_id}][domain::Index(a.reason)] += a.count;
+    }
+    return Status::Ok();
+  }
+
+  // Computed from the rows themselves: the reference the SQL stores' counters must match.
+  Result<StatsData> QueryStats(Date from, Date to,
+                               const std::optional<std::string>& partner_id) override {
+    std::lock_guard lock(mu_);
+    std::map<std::pair<int32_t, std::string>, domain::DayCounters> counters;
+    std::map<std::tuple<int32_t, std::string, int64_t>, int64_t> times;
+    auto wanted = [&](Date day, const std::string& partner) {
+      return day >= from && day <= to && (!partner_id || *partner_id == partner);
+    };
+    for (const auto& [key, failed] : failures_) {
+      if (!wanted(Date{key.first}, key.second)) continue;
+      for (size_t i = 0; i < failed.size(); ++i) counters[key].failed[i] += failed[i];
+    }
+    for (const auto& [id, b] : bookings_) {
+      const Date day = DateOfMillis(b.created_at);
+      if (wanted(day, b.partner_id)) {
+        domain::DayCounters& c = counters[{day.days, b.partner_id}];
+        c.accepted += 1;
+        for (const auto& p : b.promo_codes) {
+          c.codes_issued += 1;
+          c.codes_redeemed += p.status == domain::PromoStatus::kRedeemed;
+          c.codes_revoked += p.status == domain::PromoStatus::kRevoked;
+        }
+      }
+      for (const auto& m : b.messages) {
+        const Date message_day = DateOfMillis(m.created_at);
+        if (!wanted(message_day, b.partner_id)) continue;
+        domain::DayCounters& c = counters[{message_day.days, b.partner_id}];
+        using domain::MessageStatus;
+        c.messages_pending += m.status == MessageStatus::kPending;
+        c.messages_sent += m.status == MessageStatus::kSent;
+        c.messages_failed += m.status == MessageStatus::kFailed;
+        c.messages_cancelled += m.status == MessageStatus::kCancelled;
+        if (m.status == MessageStatus::kSent && m.sent_at && m.kind != "reminder") {
+          const int64_t steps =
+              std::max<int64_t>(0, (*m.sent_at - m.created_at) / domain::kSendTimeStepMillis);
+          times[{message_day.days, b.partner_id, steps}] += 1;
+        }
+      }
+    }
+    StatsData out;
+    for (const auto& [key, c] : counters) out.rows.push_back({Date{key.first}, key.second, c});
+    for (const auto& [key, n] : times) {
+      out.send_times.push_back({Date{std::get<0>(key)}, std::get<1>(key), std::get<2>(key), n});
+    }
+    return out;
+  }
+
+  Status CreateAccessToken(const AccessToken& token) override {
+    std::lock_guard lock(mu_);
+    if (!tokens_.emplace(token.token_hash, token).second) {
+      return {ErrorCode::kAlreadyExists, "token exists"};
+    }
+    return Status::Ok();
+  }
+
+  Result<AccessToken> FindAccessToken(const std::string& token_hash) override {
+    std::lock_guard lock(mu_);
+    auto it = tokens_.find(token_hash);
+    if (it == tokens_.end()) return NotFound("unknown token");
+    return it->second;
+  }
+
+  Result<Usage> QueryUsage(int64_t from_millis, int64_t to_millis,
+                           const std::optional<std::string>& partner_id) override {
+    std::lock_guard lock(mu_);
+    std::map<std::string, std::pair<int64_t, int64_t>> bookings;   // partner -> (all, cancelled)
+    std::map<std::pair<std::string, std::string>, UsageRow> rows;  // (partner, snapshot)
+    for (const auto& [id, b] : bookings_) {
+      if (b.created_at < from_millis || b.created_at >= to_millis) continue;
+      if (partner_id && b.partner_id != *partner_id) continue;
+      auto& [all, cancelled] = bookings[b.partner_id];
+      all += 1;
+      cancelled += b.status == domain::BookingStatus::kCancelled;
+      for (const auto& p : b.promo_codes) {
+        if (p.status == domain::PromoStatus::kRevoked) continue;
+        UsageRow& row = rows[{b.partner_id, p.package ? EncodePackage(*p.package) : ""}];
+        row.partner_id = b.partner_id;
+        row.package = p.package;
+        row.assigned += 1;
+        row.redeemed += p.status == domain::PromoStatus::kRedeemed;
+      }
+    }
+    Usage out;
+    for (const auto& [partner, n] : bookings) {
+      out.bookings.emplace_back(partner, n.first);
+      out.cancelled.emplace_back(partner, n.second);
+    }
+    for (auto& [key, row] : rows) out.packages.push_back(std::move(row));
+    return out;
+  }
+
  private:
   // REQUIRES: mu_ held.
   void Enqueue(const Booking& b, const std::string& event, const std::string& subject,
@@ -424,6 +526,10 @@ class MemoryStore final : public Store {
     std::string promo_code;  // empty while free
   };
   std::deque<Stock> inventory_;  // oldest first
+  // (UTC day, partner id) -> failed attempts by reason
+  std::map<std::pair<int32_t, std::string>, std::array<int64_t, domain::kFailureReasonCount>>
+      failures_;
+  std::map<std::string, AccessToken> tokens_;  // by hash
 };
 
 }  // namespace

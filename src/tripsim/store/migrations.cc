@@ -129,10 +129,104 @@ CREATE INDEX webhook_events_due ON webhook_events(status, due_at);
 CREATE INDEX webhook_events_partner ON webhook_events(partner_id, created_at DESC);
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations = {{
+// The dashboard's counters, kept by triggers in the transaction of every change so that they
+// are exactly the rows' states (design.md 10, "Stats"). Days are UTC (millis / 86400000).
+constexpr std::string_view kV4Sqlite = R"sql(
+CREATE TABLE daily_stats (
+  day INTEGER NOT NULL,
+  partner_id TEXT NOT NULL,
+  accepted INTEGER NOT NULL DEFAULT 0,
+  failed_validation INTEGER NOT NULL DEFAULT 0,
+  failed_authentication INTEGER NOT NULL DEFAULT 0,
+  failed_no_package INTEGER NOT NULL DEFAULT 0,
+  failed_conflict INTEGER NOT NULL DEFAULT 0,
+  failed_rate_limited INTEGER NOT NULL DEFAULT 0,
+  failed_internal INTEGER NOT NULL DEFAULT 0,
+  messages_pending INTEGER NOT NULL DEFAULT 0,
+  messages_sent INTEGER NOT NULL DEFAULT 0,
+  messages_failed INTEGER NOT NULL DEFAULT 0,
+  messages_cancelled INTEGER NOT NULL DEFAULT 0,
+  codes_issued INTEGER NOT NULL DEFAULT 0,
+  codes_redeemed INTEGER NOT NULL DEFAULT 0,
+  codes_revoked INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (day, partner_id)
+);
+CREATE TABLE send_times (
+  day INTEGER NOT NULL,
+  partner_id TEXT NOT NULL,
+  steps INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (day, partner_id, steps)
+);
+CREATE TABLE access_tokens (
+  token_hash TEXT PRIMARY KEY,
+  partner_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX bookings_created ON bookings(created_at);
+
+CREATE TRIGGER stats_booking_created AFTER INSERT ON bookings BEGIN
+  INSERT INTO daily_stats (day, partner_id, accepted)
+  VALUES (NEW.created_at / 86400000, NEW.partner_id, 1)
+  ON CONFLICT (day, partner_id) DO UPDATE SET accepted = accepted + 1;
+END;
+
+CREATE TRIGGER stats_code_issued AFTER INSERT ON promo_codes BEGIN
+  INSERT INTO daily_stats (day, partner_id, codes_issued, codes_redeemed, codes_revoked)
+  SELECT b.created_at / 86400000, b.partner_id, 1, NEW.status = 'REDEEMED', NEW.status = 'REVOKED'
+  FROM bookings b WHERE b.id = NEW.booking_id
+  ON CONFLICT (day, partner_id) DO UPDATE SET codes_issued = codes_issued + 1,
+    codes_redeemed = codes_redeemed + excluded.codes_redeemed,
+    codes_revoked = codes_revoked + excluded.codes_revoked;
+END;
+
+CREATE TRIGGER stats_code_changed AFTER UPDATE OF status ON promo_codes
+WHEN NEW.status != OLD.status BEGIN
+  UPDATE daily_stats SET
+    codes_redeemed = codes_redeemed + (NEW.status = 'REDEEMED') - (OLD.status = 'REDEEMED'),
+    codes_revoked = codes_revoked + (NEW.status = 'REVOKED') - (OLD.status = 'REVOKED')
+  WHERE (day, partner_id) =
+    (SELECT b.created_at / 86400000, b.partner_id FROM bookings b WHERE b.id = NEW.booking_id);
+END;
+
+CREATE TRIGGER stats_message_created AFTER INSERT ON messages BEGIN
+  INSERT INTO daily_stats (day, partner_id, messages_pending, messages_sent, messages_failed,
+                           messages_cancelled)
+  SELECT NEW.created_at / 86400000, b.partner_id, NEW.status = 'PENDING', NEW.status = 'SENT',
+         NEW.status = 'FAILED', NEW.status = 'CANCELLED'
+  FROM bookings b WHERE b.id = NEW.booking_id
+  ON CONFLICT (day, partner_id) DO UPDATE SET
+    messages_pending = messages_pending + excluded.messages_pending,
+    messages_sent = messages_sent + excluded.messages_sent,
+    messages_failed = messages_failed + excluded.messages_failed,
+    messages_cancelled = messages_cancelled + excluded.messages_cancelled;
+END;
+
+CREATE TRIGGER stats_message_changed AFTER UPDATE OF status ON messages
+WHEN NEW.status != OLD.status BEGIN
+  UPDATE daily_stats SET
+    messages_pending = messages_pending + (NEW.status = 'PENDING') - (OLD.status = 'PENDING'),
+    messages_sent = messages_sent + (NEW.status = 'SENT') - (OLD.status = 'SENT'),
+    messages_failed = messages_failed + (NEW.status = 'FAILED') - (OLD.status = 'FAILED'),
+    messages_cancelled = messages_cancelled + (NEW.status = 'CANCELLED')
+                         - (OLD.status = 'CANCELLED')
+  WHERE (day, partner_id) =
+    (SELECT NEW.created_at / 86400000, b.partner_id FROM bookings b WHERE b.id = NEW.booking_id);
+  INSERT INTO send_times (day, partner_id, steps, n)
+  SELECT NEW.created_at / 86400000, b.partner_id,
+         MAX(0, (NEW.sent_at - NEW.created_at) / 10), 1
+  FROM bookings b
+  WHERE b.id = NEW.booking_id AND NEW.status = 'SENT' AND NEW.sent_at IS NOT NULL
+    AND NEW.kind != 'reminder'
+  ON CONFLICT (day, partner_id, steps) DO UPDATE SET n = n + 1;
+END;
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations = {{
     {1, "partners, packages, bookings, promo codes, messages", kV1Sqlite, ""},
     {2, "eSIM profile inventory", kV2Sqlite, ""},
     {3, "webhook outbox", kV3Sqlite, ""},
+    {4, "dashboard counters and access tokens", kV4Sqlite, ""},
 }};
 
 }  // namespace

@@ -21,6 +21,7 @@
 #include "tripsim/domain/esim.h"
 #include "tripsim/domain/package.h"
 #include "tripsim/domain/partner.h"
+#include "tripsim/domain/stats.h"
 
 namespace tripsim::store {
 
@@ -75,6 +76,58 @@ struct WebhookEvent {
   std::string status;  // PENDING, DELIVERED, DEAD
   int attempts = 0;
   std::string last_error;
+};
+
+// A booking request that created nothing, for the dashboard's counts. partner_id is empty when
+// the request named no known partner.
+struct FailedAttempt {
+  std::string partner_id;
+  int64_t at = 0;  // Unix millis
+  domain::FailureReason reason = domain::FailureReason::kValidation;
+  int64_t count = 1;
+};
+
+// The counters of one UTC day and partner ("" for attempts that named no partner).
+struct StatsRow {
+  Date day;
+  std::string partner_id;
+  domain::DayCounters counters;
+};
+
+// How many messages created that day, of that partner, took `steps` * kSendTimeStepMillis
+// (rounded down) from creation to delivery. Scheduled reminders are not counted.
+struct SendTimeBucket {
+  Date day;
+  std::string partner_id;
+  int64_t steps = 0;
+  int64_t count = 0;
+};
+
+struct StatsData {
+  std::vector<StatsRow> rows;  // only (day, partner) pairs with something counted
+  std::vector<SendTimeBucket> send_times;
+};
+
+// A bearer token for the dashboard, stored as its SHA-256. An empty partner_id is an
+// operator (admin) token; otherwise the token sees only that partner.
+struct AccessToken {
+  std::string token_hash;
+  std::string partner_id;
+  int64_t created_at = 0;
+};
+
+// Billing usage of one partner in a period: its bookings, and per package snapshot the promo
+// codes assigned (revoked ones left out) and how many of them were redeemed.
+struct UsageRow {
+  std::string partner_id;
+  std::optional<domain::Package> package;  // empty: codes without a package
+  int64_t assigned = 0;
+  int64_t redeemed = 0;
+};
+struct Usage {
+  std::vector<std::pair<std::string, int64_t>> bookings;   // (partner id, bookings created)
+  std::vector<std::pair<std::string, int64_t>> cancelled;  // (partner id, of them cancelled)
+  std::vector<UsageRow> packages;
 };
 
 // Decides, inside the write transaction, whether a booking may be cancelled. Returns Ok to
@@ -179,6 +232,19 @@ class Store {
 
   // Forgets idempotency keys of bookings created before `before_millis` (kept 24 h).
   virtual Status ExpireIdempotencyKeys(int64_t before_millis) = 0;
+
+  // Monitoring. The counters of accepted bookings, messages and promo codes are kept by the
+  // store itself, in the transaction of each change; failed attempts are recorded here.
+  virtual Status RecordFailedAttempts(const std::vector<FailedAttempt>& attempts) = 0;
+  // Counters and send times of the days from..to (inclusive), of one partner or of all.
+  virtual Result<StatsData> QueryStats(Date from, Date to,
+                                       const std::optional<std::string>& partner_id) = 0;
+  virtual Status CreateAccessToken(const AccessToken& token) = 0;
+  // kNotFound for an unknown hash.
+  virtual Result<AccessToken> FindAccessToken(const std::string& token_hash) = 0;
+  // Bookings created in [from_millis, to_millis), of one partner or of all.
+  virtual Result<Usage> QueryUsage(int64_t from_millis, int64_t to_millis,
+                                   const std::optional<std::string>& partner_id) = 0;
 
   // Ok when the database answers.
   virtual Status Ping() = 0;
