@@ -1,8 +1,10 @@
 #include "tripsim/notify/outbox_worker.h"
 
+#include <chrono>
 #include <random>
 
 #include "tripsim/base/log.h"
+#include "tripsim/base/metrics.h"
 #include "tripsim/render/email.h"
 
 namespace tripsim::notify {
@@ -56,19 +58,25 @@ void OutboxWorker::Deliver(const store::OutboxItem& item) {
          .from_address = p.email_from.empty() ? options_.default_from : p.email_from,
          .reply_to = p.email_reply_to,
          .now_millis = clock_.NowMillis()});
+    const auto start = std::chrono::steady_clock::now();
     sent = email.ok() ? mailer_.Send(email->envelope_from, email->recipient, email->mime)
                       : email.status();
+    Metrics::Global().Observe(
+        "tripsim_smtp_send_duration_seconds", {},
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   const int64_t now = clock_.NowMillis();
   Status recorded;
   if (sent.ok()) {
     recorded = store_.MarkMessageSent(m.id, now);
+    Metrics::Global().Add("tripsim_emails_total", {{"result", "sent"}});
     log::Info("message.sent", {{"message", m.id}, {"booking", item.booking.id}});
   } else {
     std::optional<int64_t> retry_at = sent.code() == ErrorCode::kUnavailable
                                           ? NextAttemptAt(now, m.attempts, options_, rng())
                                           : std::nullopt;
     recorded = store_.MarkMessageFailed(m.id, sent.message(), retry_at);
+    Metrics::Global().Add("tripsim_emails_total", {{"result", retry_at ? "retry" : "failed"}});
     log::Warn(
         retry_at ? "message.retry" : "message.failed",
         {{"message", m.id}, {"attempts", std::to_string(m.attempts)}, {"error", sent.message()}});

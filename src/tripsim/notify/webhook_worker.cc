@@ -7,6 +7,7 @@
 #include "tripsim/base/crypto.h"
 #include "tripsim/base/date.h"
 #include "tripsim/base/log.h"
+#include "tripsim/base/metrics.h"
 
 namespace tripsim::notify {
 namespace {
@@ -85,6 +86,7 @@ int WebhookWorker::RunOnce() {
     Status recorded;
     if (s.ok()) {
       recorded = store_.MarkWebhookDelivered(e.id, clock_.NowMillis());
+      Metrics::Global().Add("tripsim_webhook_deliveries_total", {{"result", "delivered"}});
       log::Info("webhook.delivered", {{"event_id", e.id}, {"event", e.event}});
     } else {
       std::optional<int64_t> retry_at;
@@ -93,6 +95,8 @@ int WebhookWorker::RunOnce() {
         retry_at = clock_.NowMillis() + options_.retry_delays[n - 1].count();
       }
       recorded = store_.MarkWebhookFailed(e.id, s.message(), retry_at);
+      Metrics::Global().Add("tripsim_webhook_deliveries_total",
+                            {{"result", retry_at ? "retry" : "dead"}});
       log::Warn(retry_at ? "webhook.retry" : "webhook.dead_lettered",
                 {{"event_id", e.id}, {"event", e.event}, {"error", s.message()}});
     }

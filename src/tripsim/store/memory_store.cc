@@ -462,6 +462,25 @@ class MemoryStore final : public Store {
     return out;
   }
 
+  Result<OutboxDepth> QueueDepth(int64_t now) override {
+    std::lock_guard lock(mu_);
+    OutboxDepth out;
+    auto oldest = [](std::optional<int64_t>& o, int64_t due) { o = o ? std::min(*o, due) : due; };
+    for (const auto& [id, b] : bookings_) {
+      for (const auto& m : b.messages) {
+        if (m.status != domain::MessageStatus::kPending || m.due_at > now) continue;
+        out.messages += 1;
+        oldest(out.oldest_message_due_at, m.due_at);
+      }
+    }
+    for (const auto& w : webhooks_) {
+      if (w.event.status != "PENDING" || w.due_at > now) continue;
+      out.webhooks += 1;
+      oldest(out.oldest_webhook_due_at, w.due_at);
+    }
+    return out;
+  }
+
  private:
   // REQUIRES: mu_ held.
   void Enqueue(const Booking& b, const std::string& event, const std::string& subject,

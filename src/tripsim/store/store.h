@@ -130,6 +130,14 @@ struct Usage {
   std::vector<UsageRow> packages;
 };
 
+// The work waiting in the outboxes: PENDING items due now, and the oldest due time among them.
+struct OutboxDepth {
+  int64_t messages = 0;
+  std::optional<int64_t> oldest_message_due_at;
+  int64_t webhooks = 0;
+  std::optional<int64_t> oldest_webhook_due_at;
+};
+
 // Decides, inside the write transaction, whether a booking may be cancelled. Returns Ok to
 // cancel, or the Status to answer with.
 using CancelRule = std::function<Status(const domain::Booking&)>;
@@ -245,6 +253,8 @@ class Store {
   // Bookings created in [from_millis, to_millis), of one partner or of all.
   virtual Result<Usage> QueryUsage(int64_t from_millis, int64_t to_millis,
                                    const std::optional<std::string>& partner_id) = 0;
+
+  virtual Result<OutboxDepth> QueueDepth(int64_t now) = 0;
 
   // Ok when the database answers.
   virtual Status Ping() = 0;

@@ -404,6 +404,18 @@ TEST_P(StoreConformance, CountsEveryChangeForTheDashboard) {
   EXPECT_EQ(usage->packages[0].package->id, "fr-1gb-7d");
 }
 
+TEST_P(StoreConformance, ReportsTheDepthOfTheOutboxes) {
+  EXPECT_EQ(store_->QueueDepth(1000)->messages, 0);
+  ASSERT_TRUE(store_->CreateBooking(MakeBooking("pt_a", "TRV-1", 1000)).ok());
+  ASSERT_TRUE(store_->CreateBooking(MakeBooking("pt_a", "TRV-2", 3000)).ok());
+  auto depth = store_->QueueDepth(2000);
+  ASSERT_TRUE(depth.ok());
+  EXPECT_EQ(depth->messages, 1);  // the second is not due yet
+  EXPECT_EQ(depth->oldest_message_due_at, 1000);
+  EXPECT_EQ(depth->webhooks, 0);
+  EXPECT_FALSE(depth->oldest_webhook_due_at.has_value());
+}
+
 TEST_P(StoreConformance, AccessTokensAreFoundByTheirHash) {
   ASSERT_TRUE(store_->CreateAccessToken({"hash-admin", "", 1}).ok());
   ASSERT_TRUE(store_->CreateAccessToken({"hash-a", "pt_a", 2}).ok());

@@ -911,6 +911,23 @@ class SqliteStore final : public Store {
     });
   }
 
+  Result<OutboxDepth> QueueDepth(int64_t now) override {
+    return Read<OutboxDepth>([&](Db& db) -> Result<OutboxDepth> {
+      OutboxDepth out;
+      for (const char* table : {"messages", "webhook_events"}) {
+        TRIPSIM_ASSIGN_OR_RETURN(
+            s, db.Prepare(std::string("SELECT COUNT(*), MIN(due_at) FROM ") + table +
+                          " WHERE status = 'PENDING' AND due_at <= ?"));
+        s.Bind(1, now);
+        if (s.Step() != Stmt::kRow) return s.Error();
+        const bool messages = std::string_view(table) == "messages";
+        (messages ? out.messages : out.webhooks) = s.Int(0);
+        (messages ? out.oldest_message_due_at : out.oldest_webhook_due_at) = s.OptInt(1);
+      }
+      return out;
+    });
+  }
+
   Status Ping() override {
     Result<int> r = Read<int>([](Db& db) -> Result<int> {
       TRIPSIM_ASSIGN_OR_RETURN(s, db.Prepare("SELECT 1"));
