@@ -2,11 +2,13 @@
 
 #include <chrono>
 
+#include "tripsim/api/admin_routes.h"
 #include "tripsim/api/error_table.h"
 #include "tripsim/api/partner_routes.h"
 #include "tripsim/api/public_routes.h"
 #include "tripsim/base/ids.h"
 #include "tripsim/base/log.h"
+#include "tripsim/base/metrics.h"
 
 namespace tripsim::embedded {
 extern const std::string_view kOpenApiJson;
@@ -25,6 +27,14 @@ bool SafeRequestId(std::string_view id) {
   return true;
 }
 
+// A bounded metric label for the request method: arbitrary verbs from clients become "OTHER".
+std::string MethodLabel(const std::string& method) {
+  for (const char* known : {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}) {
+    if (method == known) return method;
+  }
+  return "OTHER";
+}
+
 }  // namespace
 
 class App::Routes {
@@ -32,6 +42,7 @@ class App::Routes {
   Routes(AppDeps deps, AppOptions options) : deps_(deps), options_(std::move(options)) {
     AddPartnerRoutes(router_, deps_, options_);
     AddPublicRoutes(router_, deps_, options_);
+    AddAdminRoutes(router_, deps_, options_);
     router_.Add("GET", "/api/openapi.json", [](const HttpRequest&, const PathParams&) {
       return HttpResponse{200, "application/json", std::string(embedded::kOpenApiJson), {}};
     });
@@ -68,15 +79,25 @@ HttpResponse App::Handle(const HttpRequest& request) const {
       incoming && SafeRequestId(*incoming) ? std::string(*incoming) : NewId("req_");
   log::ScopedRequestId scoped(request_id);
   HttpResponse res;
+  std::string route;
   try {
-    res = routes_->router_.Route(request);
+    res = routes_->router_.Route(request, &route);
   } catch (const std::exception& e) {
     res = ErrorResponse(Internal(std::string("unhandled exception: ") + e.what()));
+    if (IsBookingAttempt(request)) {
+      RecordBookingFailure(request, domain::FailureReason::kInternal, routes_->deps_);
+    }
   }
   res.headers.emplace_back("x-request-id", request_id);
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                    std::chrono::steady_clock::now() - start)
-                    .count();
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
+  if (route.empty()) route = "unmatched";
+  Metrics::Global().Add("tripsim_http_requests_total", {{"route", route},
+                                                        {"method", MethodLabel(request.method)},
+                                                        {"status", std::to_string(res.status)}});
+  Metrics::Global().Observe("tripsim_http_request_duration_seconds",
+                            {{"route", route}, {"method", MethodLabel(request.method)}},
+                            std::chrono::duration<double>(elapsed).count());
   if (request.path != "/healthz") {
     log::Info("http.request", {{"method", request.method},
                                {"path", request.path},
@@ -93,7 +114,13 @@ HttpServer::Handlers App::ServerHandlers() const {
   h.error_response = [](int status, const std::string& message) {
     return ErrorResponse(status, message);
   };
-  h.on_rejected = [](const HttpRequest& r, const HttpResponse& res) {
+  h.on_rejected = [this](const HttpRequest& r, const HttpResponse& res) {
+    Metrics::Global().Add("tripsim_http_requests_total", {{"route", "rejected"},
+                                                          {"method", MethodLabel(r.method)},
+                                                          {"status", std::to_string(res.status)}});
+    if (IsBookingAttempt(r)) {
+      RecordBookingFailure(r, domain::FailureReasonOfStatus(res.status), routes_->deps_);
+    }
     log::Info("http.rejected",
               {{"method", r.method}, {"path", r.path}, {"status", std::to_string(res.status)}});
   };

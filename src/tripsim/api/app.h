@@ -16,6 +16,7 @@
 #include "tripsim/base/clock.h"
 #include "tripsim/booking/booking_service.h"
 #include "tripsim/booking/partner_directory.h"
+#include "tripsim/dashboard/attempts.h"
 #include "tripsim/store/store.h"
 
 namespace tripsim::api {
@@ -24,6 +25,7 @@ struct AppOptions {
   std::string public_url = "http://127.0.0.1:8080";
   int64_t signature_window_millis = 300'000;
   std::vector<std::string> enabled_channels = {"EMAIL"};
+  bool metrics_public = false;  // /metrics without a token (it holds per-partner business data)
 };
 
 struct AppDeps {
@@ -32,6 +34,7 @@ struct AppDeps {
   booking::PartnerDirectory& partners;
   const booking::CatalogHolder& catalogs;
   const Clock& clock;
+  dashboard::AttemptRecorder& attempts;
 };
 
 class App {

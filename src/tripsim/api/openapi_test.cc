@@ -20,7 +20,8 @@ TEST(OpenApi, DescribesExactlyTheRoutesOfTheRouter) {
   booking::CatalogHolder catalogs;
   booking::PartnerDirectory partners(*store, std::string(32, 'k'), clock, {});
   booking::BookingService bookings(*store, catalogs, clock, {});
-  App app({*store, bookings, partners, catalogs, clock}, {});
+  dashboard::AttemptRecorder attempts(*store);
+  App app({*store, bookings, partners, catalogs, clock, attempts}, {});
 
   std::set<std::pair<std::string, std::string>> served;
   for (auto [method, path] : app.router().Routes()) {

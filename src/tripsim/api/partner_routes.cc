@@ -64,8 +64,25 @@ class PartnerRoutes {
     return p;
   }
 
+  // POST /api/bookings, counted for the dashboard: a request that creates nothing is recorded
+  // with its reason, attributed to the partner its x-api-key names (even when the signature is
+  // wrong); an idempotent repeat (200) counts nowhere; a new booking is counted by the store.
   HttpResponse CreateBooking(const HttpRequest& r) const {
+    bool authenticated = false;
+    HttpResponse res = TryCreateBooking(r, authenticated);
+    if (res.status >= 400) {
+      domain::FailureReason reason = domain::FailureReasonOfStatus(res.status);
+      if (!authenticated && res.status < 500 && res.status != 429) {
+        reason = domain::FailureReason::kAuthentication;
+      }
+      RecordBookingFailure(r, reason, deps_);
+    }
+    return res;
+  }
+
+  HttpResponse TryCreateBooking(const HttpRequest& r, bool& authenticated) const {
     TRIPSIM_ASSIGN_OR_RESPOND(partner, Authenticate(r));
+    authenticated = true;
     auto content_type = r.Header("content-type");
     if (!content_type || content_type->substr(0, content_type->find(';')) != "application/json") {
       return ErrorResponse(415, "Content-Type must be application/json");
@@ -178,6 +195,15 @@ class PartnerRoutes {
 };
 
 }  // namespace
+
+void RecordBookingFailure(const HttpRequest& r, domain::FailureReason reason, const AppDeps& deps) {
+  std::string partner_id;
+  if (auto key = r.Header("x-api-key"); key && !key->empty() && key->size() <= 200) {
+    auto found = deps.partners.FindByApiKey(std::string(*key));
+    if (found.ok() && *found) partner_id = (*found)->partner.id;
+  }
+  deps.attempts.Record(partner_id, reason, deps.clock.NowMillis());
+}
 
 void AddPartnerRoutes(Router& router, const AppDeps& deps, const AppOptions& options) {
   auto routes = std::make_shared<PartnerRoutes>(deps, options);

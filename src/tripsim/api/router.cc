@@ -26,7 +26,7 @@ void Router::Add(std::string method, const std::string& pattern, RouteHandler ha
   routes_.push_back({std::move(method), pattern, SplitRaw(pattern), std::move(handler)});
 }
 
-HttpResponse Router::Route(const HttpRequest& request) const {
+HttpResponse Router::Route(const HttpRequest& request, std::string* pattern) const {
   auto parsed = boost::urls::parse_origin_form(request.target);
   if (!parsed) return ErrorResponse(400, "Malformed request target");
   std::vector<std::string> segments;
@@ -48,7 +48,10 @@ HttpResponse Router::Route(const HttpRequest& request) const {
     }
     if (!match) continue;
     path_known = true;
-    if (r.method == request.method) return r.handler(request, params);
+    if (r.method == request.method) {
+      if (pattern) *pattern = r.pattern;
+      return r.handler(request, params);
+    }
   }
   if (path_known) return ErrorResponse(405, "Method not allowed");
   return ErrorResponse(404, "Not found");

@@ -21,7 +21,9 @@ using RouteHandler = std::function<HttpResponse(const HttpRequest&, const PathPa
 class Router {
  public:
   void Add(std::string method, const std::string& pattern, RouteHandler handler);
-  HttpResponse Route(const HttpRequest& request) const;
+  // `pattern`, when given, receives the matched route's pattern ("" when none matched), a
+  // bounded label for metrics.
+  HttpResponse Route(const HttpRequest& request, std::string* pattern = nullptr) const;
   // Every (method, pattern) pair, for the OpenAPI coverage test.
   std::vector<std::pair<std::string, std::string>> Routes() const;
 

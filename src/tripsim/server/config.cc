@@ -53,17 +53,21 @@ Status ApplyToml(Config& c, const std::string& path) {
   num("io_threads", c.io_threads);
   num("handler_threads", c.handler_threads);
   str("log_level", c.log_level);
+  if (auto v = t["metrics_public"].value<bool>()) c.metrics_public = *v;
   static constexpr const char* kKnown[] = {"listen",
                                            "store",
                                            "env",
                                            "mail",
+                                           "mail_from",
                                            "public_url",
                                            "master_key",
                                            "master_key_file",
                                            "signature_window_seconds",
+                                           "outbox_lease_seconds",
                                            "io_threads",
                                            "handler_threads",
-                                           "log_level"};
+                                           "log_level",
+                                           "metrics_public"};
   for (const auto& [key, value] : t) {
     if (std::find(std::begin(kKnown), std::end(kKnown), key.str()) == std::end(kKnown)) {
       return InvalidArgument("unknown key '" + std::string(key.str()) + "' in " + path);
@@ -86,6 +90,9 @@ Status ApplyEnvironment(Config& c, const std::function<const char*(const char*)>
   str("TRIPSIM_MASTER_KEY", c.master_key);
   str("TRIPSIM_MASTER_KEY_FILE", c.master_key_file);
   str("TRIPSIM_LOG_LEVEL", c.log_level);
+  if (const char* v = getenv("TRIPSIM_METRICS_PUBLIC")) {
+    c.metrics_public = std::string_view(v) == "1" || std::string_view(v) == "true";
+  }
   if (const char* v = getenv("TRIPSIM_SIGNATURE_WINDOW_SECONDS")) {
     TRIPSIM_RETURN_IF_ERROR(
         ParseInt(v, "TRIPSIM_SIGNATURE_WINDOW_SECONDS", c.signature_window_seconds));

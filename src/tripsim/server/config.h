@@ -34,6 +34,7 @@ struct Config {
   int io_threads = 0;                      // 0: one per core
   int handler_threads = 64;
   std::string log_level = "info";
+  bool metrics_public = false;  // /metrics without an operator token
 
   bool production() const { return env == "production"; }
 };
@@ -43,7 +44,8 @@ Status ApplyToml(Config& c, const std::string& path);
 
 // Reads TRIPSIM_LISTEN, TRIPSIM_STORE, TRIPSIM_ENV, TRIPSIM_MAIL, TRIPSIM_MAIL_FROM,
 // TRIPSIM_PUBLIC_URL, TRIPSIM_MASTER_KEY, TRIPSIM_MASTER_KEY_FILE,
-// TRIPSIM_SIGNATURE_WINDOW_SECONDS, TRIPSIM_IO_THREADS, TRIPSIM_HANDLER_THREADS, TRIPSIM_LOG_LEVEL
+// TRIPSIM_SIGNATURE_WINDOW_SECONDS, TRIPSIM_OUTBOX_LEASE_SECONDS, TRIPSIM_WEBHOOK_RETRY_SECONDS,
+// TRIPSIM_IO_THREADS, TRIPSIM_HANDLER_THREADS, TRIPSIM_LOG_LEVEL, TRIPSIM_METRICS_PUBLIC (1/true)
 // through `getenv`.
 Status ApplyEnvironment(Config& c, const std::function<const char*(const char*)>& getenv);
 

@@ -9,6 +9,7 @@
 #include "tripsim/base/log.h"
 #include "tripsim/catalog/catalog.h"
 #include "tripsim/catalog/inventory_file.h"
+#include "tripsim/dashboard/usage.h"
 #include "tripsim/server/config.h"
 #include "tripsim/server/mail_preview.h"
 #include "tripsim/server/partner_admin.h"
@@ -159,6 +160,9 @@ int Main(int argc, char** argv) {
   serve->add_option("--listen", listen, "host:port to listen on (port 0: any free port)");
   serve->add_option("--mail", mail, "maildir:PATH or smtp://host:port");
   serve->add_option("--public-url", public_url, "base URL of links sent to travellers");
+  bool metrics_public = false;
+  serve->add_flag("--metrics-public", metrics_public,
+                  "serve /metrics without an operator token (it holds per-partner figures)");
 
   CommonFlags migrate_common;
   auto* migrate = app.add_subcommand("migrate", "apply pending schema migrations and exit");
@@ -183,15 +187,36 @@ int Main(int argc, char** argv) {
   auto* p_list = partner->add_subcommand("list", "list partners (no secrets)");
   partner_common.AddTo(p_list);
   std::map<std::string, CLI::App*> by_id_commands;
-  for (const char* name : {"enable", "disable", "rotate-secret", "webhooks"}) {
+  for (const char* name : {"enable", "disable", "rotate-secret", "webhooks", "dashboard-token"}) {
     auto* sub =
         partner->add_subcommand(name, std::string(name) == "webhooks"
                                           ? "the partner's webhook events, dead letters included"
+                                      : std::string(name) == "dashboard-token"
+                                          ? "issue a dashboard token that sees only this partner"
                                           : std::string(name) + " a partner");
     partner_common.AddTo(sub);
     sub->add_option("--partner", pf.partner_id, "partner id")->required();
     by_id_commands[name] = sub;
   }
+
+  // admin-token ...
+  auto* admin_token = app.add_subcommand("admin-token", "operator tokens for the dashboard");
+  admin_token->require_subcommand(1);
+  CommonFlags admin_common;
+  auto* a_create = admin_token->add_subcommand(
+      "create", "issue an operator token (every partner, /metrics); printed once, stored hashed");
+  admin_common.AddTo(a_create);
+
+  // usage ...
+  auto* usage = app.add_subcommand("usage", "billing usage");
+  usage->require_subcommand(1);
+  CommonFlags usage_common;
+  std::string usage_month;
+  std::optional<std::string> usage_partner;
+  auto* u_export = usage->add_subcommand("export", "CSV of a month's bookings and packages");
+  usage_common.AddTo(u_export);
+  u_export->add_option("--month", usage_month, "UTC month, YYYY-MM")->required();
+  u_export->add_option("--partner", usage_partner, "only this partner");
 
   // catalog ...
   auto* cat = app.add_subcommand("catalog", "manage the package catalog");
@@ -260,6 +285,7 @@ int Main(int argc, char** argv) {
         cfg.mail_explicit = true;
       }
       if (public_url) cfg.public_url = *public_url;
+      if (metrics_public) cfg.metrics_public = true;
     });
     if (!c.ok()) return Report(c.status());
     return Serve(*c);
@@ -288,8 +314,29 @@ int Main(int argc, char** argv) {
                      [&, name = name](store::Store& s, const std::string& key) {
                        if (name == "rotate-secret") return RotateSecret(s, key, pf.partner_id);
                        if (name == "webhooks") return ListWebhooks(s, pf.partner_id, false);
+                       if (name == "dashboard-token") return IssueDashboardToken(s, pf.partner_id);
                        return SetPartnerEnabled(s, pf.partner_id, name == "enable");
                      });
+  }
+  if (a_create->parsed()) {
+    return WithStore(admin_common, false, [](store::Store& s, const std::string&) {
+      return IssueDashboardToken(s, "");
+    });
+  }
+  if (u_export->parsed()) {
+    Result<Config> c = BuildConfig(usage_common, [](Config&) {});
+    if (!c.ok()) return Report(c.status());
+    Result<std::unique_ptr<store::Store>> store = OpenStore(*c);
+    if (!store.ok()) return Report(store.status());
+    if (usage_partner) {
+      if (Status found = (*store)->GetPartner(*usage_partner).status(); !found.ok()) {
+        return Report(found);
+      }
+    }
+    Result<std::string> csv = dashboard::UsageCsv(**store, usage_month, usage_partner);
+    if (!csv.ok()) return Report(csv.status());
+    std::cout << *csv << std::flush;
+    return 0;
   }
   if (i_import->parsed()) {
     return WithStore(

@@ -2,8 +2,10 @@
 
 #include <boost/json.hpp>
 
+#include "tripsim/base/clock.h"
 #include "tripsim/base/crypto.h"
 #include "tripsim/base/ids.h"
+#include "tripsim/dashboard/access.h"
 #include "tripsim/domain/geography.h"
 #include "tripsim/strategy/strategy_config.h"
 
@@ -192,6 +194,15 @@ Result<std::string> ListPartners(store::Store& store) {
   json::array out;
   for (const auto& p : partners) out.emplace_back(Describe(p));
   return json::serialize(out);
+}
+
+Result<std::string> IssueDashboardToken(store::Store& store, const std::string& partner_id) {
+  if (!partner_id.empty()) TRIPSIM_RETURN_IF_ERROR(store.GetPartner(partner_id).status());
+  TRIPSIM_ASSIGN_OR_RETURN(
+      token, dashboard::IssueAccessToken(store, partner_id, SystemClock().NowMillis()));
+  boost::json::object out{{"token", token}};
+  if (!partner_id.empty()) out["partner_id"] = partner_id;
+  return boost::json::serialize(out);
 }
 
 }  // namespace tripsim::server

@@ -42,6 +42,10 @@ Result<std::string> RotateSecret(store::Store& store, const std::string& master_
 Result<std::string> ListWebhooks(store::Store& store, const std::string& partner_id,
                                  bool only_dead);
 
+// {"token"} for the operator (partner_id empty), or {"token","partner_id"} for one partner's
+// dashboard (kNotFound for an unknown partner). Shown once; the store keeps only its hash.
+Result<std::string> IssueDashboardToken(store::Store& store, const std::string& partner_id);
+
 // [partner...] without secrets.
 Result<std::string> ListPartners(store::Store& store);
 

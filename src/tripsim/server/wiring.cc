@@ -152,7 +152,9 @@ int Serve(const Config& config) {
   api::AppOptions app_options;
   app_options.public_url = url;
   app_options.signature_window_millis = int64_t{config.signature_window_seconds} * 1000;
-  api::App app({*store, bookings, partners, catalogs, clock}, app_options);
+  app_options.metrics_public = config.metrics_public;
+  dashboard::AttemptRecorder attempts(*store);
+  api::App app({*store, bookings, partners, catalogs, clock, attempts}, app_options);
   server.SetHandlers(app.ServerHandlers());
   server.Run();
   std::string host = url.substr(url.find("://") + 3);
@@ -194,13 +196,22 @@ int Serve(const Config& config) {
     (void)store->ExpireIdempotencyKeys(clock.NowMillis() - 24 * 3'600'000LL);
     return 0;
   });
+  BackgroundLoop attempt_flush(std::chrono::seconds(1), [&] {
+    if (Status s = attempts.Flush(); !s.ok()) {
+      log::Warn("stats.flush_failed", {{"error", s.message()}});
+    }
+    return 0;
+  });
   catalog_refresh.Start();
   key_expiry.Start();
+  attempt_flush.Start();
 
   int sig = 0;
   sigwait(&signals, &sig);
   log::Info("serve.stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
   server.Stop();
+  attempt_flush.Stop();
+  (void)attempts.Flush();
   outbox.Stop();
   webhooks.Stop();
   log::Info("serve.stopped");
