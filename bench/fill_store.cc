@@ -1,6 +1,7 @@
 // Fills a SQLite store with N bookings (one promo code and one sent message each) through
 // the real SqliteStore and its group commit, for the start-up and memory measurements.
-// Usage: fill_store PATH.db N
+// Usage: fill_store PATH.db N [DAYS]   (creation times spread over the DAYS up to now; default 1)
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -8,16 +9,20 @@
 #include <thread>
 #include <vector>
 
+#include "tripsim/base/clock.h"
 #include "tripsim/base/ids.h"
 #include "tripsim/store/sqlite/sqlite_store.h"
 
 int main(int argc, char** argv) {
   using namespace tripsim;
   if (argc < 3) {
-    std::fprintf(stderr, "usage: fill_store PATH.db N\n");
+    std::fprintf(stderr, "usage: fill_store PATH.db N [DAYS]\n");
     return 2;
   }
   const int64_t n = std::atoll(argv[2]);
+  const int64_t days = argc > 3 ? std::max(1LL, std::atoll(argv[3])) : 1;
+  const int64_t span = days * 86'400'000;
+  const int64_t first = SystemClock().NowMillis() - span;
   auto store = store::OpenSqliteStore({.path = argv[1]});
   if (!store.ok()) {
     std::fprintf(stderr, "%s\n", store.status().message().c_str());
@@ -47,7 +52,7 @@ int main(int argc, char** argv) {
         b.request.package_specifications = {spec};
         b.request.should_send_message = true;
         b.request.channels = {"EMAIL"};
-        b.created_at = 1'790'000'000'000 + i;
+        b.created_at = first + i * (span / std::max<int64_t>(n, 1));
         b.fingerprint = "fill";
         domain::PromoCode p;
         p.code = NewId("").substr(0, 14);
@@ -63,7 +68,7 @@ int main(int argc, char** argv) {
         m.status = domain::MessageStatus::kSent;
         m.created_at = b.created_at;
         m.due_at = b.created_at;
-        m.sent_at = b.created_at;
+        m.sent_at = b.created_at + 150 + (i * 7919) % 2500;  // 0.15 to 2.65 s to send
         b.messages.push_back(m);
         if (!(*store)->CreateBooking(b).ok()) std::abort();
       }

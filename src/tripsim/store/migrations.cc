@@ -200,6 +200,13 @@ CREATE TRIGGER stats_message_created AFTER INSERT ON messages BEGIN
     messages_sent = messages_sent + excluded.messages_sent,
     messages_failed = messages_failed + excluded.messages_failed,
     messages_cancelled = messages_cancelled + excluded.messages_cancelled;
+  INSERT INTO send_times (day, partner_id, steps, n)
+  SELECT NEW.created_at / 86400000, b.partner_id,
+         MAX(0, (NEW.sent_at - NEW.created_at) / 10), 1
+  FROM bookings b
+  WHERE b.id = NEW.booking_id AND NEW.status = 'SENT' AND NEW.sent_at IS NOT NULL
+    AND NEW.kind != 'reminder'
+  ON CONFLICT (day, partner_id, steps) DO UPDATE SET n = n + 1;
 END;
 
 CREATE TRIGGER stats_message_changed AFTER UPDATE OF status ON messages
