@@ -114,7 +114,9 @@ std::vector<MetricFamily> Metrics::Snapshot() const {
   for (const auto& [name, f] : families_) {
     MetricFamily family{name, f.help, f.type, {}};
     for (const auto& [labels, value] : f.counters) family.samples.push_back({labels, value, ""});
-    for (const auto& [labels, h] : f.histograms) {
+    for (const auto& entry : f.histograms) {
+      const MetricLabels& labels = entry.first;  // not a structured binding: the lambda uses it
+      const Histogram& h = entry.second;
       auto bucket = [&](std::string le, uint64_t n) {
         MetricLabels l = labels;
         l.emplace_back("le", std::move(le));

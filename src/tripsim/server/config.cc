@@ -141,6 +141,19 @@ Result<std::pair<std::string, unsigned short>> ParseListen(const std::string& li
   return std::make_pair(host, static_cast<unsigned short>(port));
 }
 
+std::string RedactedStore(const std::string& store) {
+  if (!IsPostgresUrl(store)) return store;
+  const size_t scheme = store.find("://") + 3;
+  const size_t at = store.find('@', scheme);
+  const size_t colon = store.find(':', scheme);
+  if (at == std::string::npos || colon == std::string::npos || colon > at) return store;
+  return store.substr(0, colon + 1) + "***" + store.substr(at);
+}
+
+bool IsPostgresUrl(const std::string& store) {
+  return store.rfind("postgresql://", 0) == 0 || store.rfind("postgres://", 0) == 0;
+}
+
 std::optional<std::string> SqlitePath(const std::string& store) {
   if (store.rfind("sqlite:", 0) != 0) return std::nullopt;
   return store.substr(7);
@@ -152,12 +165,8 @@ Status Validate(const Config& c) {
     issues.push_back({"env", "must be staging or production", {}});
   }
   if (!ParseListen(c.listen).ok()) issues.push_back({"listen", "must be host:port", {}});
-  if (!SqlitePath(c.store) || SqlitePath(c.store)->empty()) {
-    issues.push_back({"store",
-                      c.store.rfind("postgresql://", 0) == 0
-                          ? "PostgreSQL is not supported by this build yet; use sqlite:PATH"
-                          : "must be sqlite:PATH",
-                      {}});
+  if ((!SqlitePath(c.store) || SqlitePath(c.store)->empty()) && !IsPostgresUrl(c.store)) {
+    issues.push_back({"store", "must be sqlite:PATH or postgresql://…", {}});
   }
   if (c.mail.rfind("maildir:", 0) != 0 && c.mail.rfind("smtp://", 0) != 0 &&
       c.mail.rfind("smtps://", 0) != 0) {

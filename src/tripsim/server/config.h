@@ -57,5 +57,9 @@ Result<std::pair<std::string, unsigned short>> ParseListen(const std::string& li
 
 // The SQLite path of a "sqlite:PATH" store; nullopt for another kind.
 std::optional<std::string> SqlitePath(const std::string& store);
+// True for a "postgresql://…" (or "postgres://…") store URL.
+bool IsPostgresUrl(const std::string& store);
+// The store setting fit for output: a PostgreSQL URL's password becomes "***".
+std::string RedactedStore(const std::string& store);
 
 }  // namespace tripsim::server

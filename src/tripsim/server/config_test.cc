@@ -9,6 +9,28 @@
 namespace tripsim::server {
 namespace {
 
+TEST(Config, AcceptsPostgresUrlsAndRedactsTheirPassword) {
+  Config c;
+  c.store = "postgresql://tripsim:s3cret@db.internal:5432/tripsim";
+  EXPECT_TRUE(Validate(c).ok());
+  EXPECT_EQ(RedactedStore(c.store), "postgresql://tripsim:***@db.internal:5432/tripsim");
+  EXPECT_EQ(RedactedStore("postgresql://tripsim@db/tripsim"), "postgresql://tripsim@db/tripsim");
+  EXPECT_EQ(RedactedStore("sqlite:var/t.db"), "sqlite:var/t.db");
+  c.store = "mysql://x";
+  EXPECT_FALSE(Validate(c).ok());
+}
+
+TEST(Config, ReadsEveryDocumentedTomlKey) {
+  std::string path = ::testing::TempDir() + "/tripsim-config-keys.toml";
+  std::ofstream(path) << "mail_from = \"esim@example.com\"\noutbox_lease_seconds = 30\n"
+                         "metrics_public = true\n";
+  Config c;
+  ASSERT_TRUE(ApplyToml(c, path).ok());
+  EXPECT_EQ(c.mail_from, "esim@example.com");
+  EXPECT_EQ(c.outbox_lease_seconds, 30);
+  EXPECT_TRUE(c.metrics_public);
+}
+
 TEST(Config, FileThenEnvironmentThenFlags) {
   std::string path = ::testing::TempDir() + "/tripsim-config-test.toml";
   std::ofstream(path) << "listen = \"0.0.0.0:9000\"\nstore = \"sqlite:/tmp/a.db\"\n";

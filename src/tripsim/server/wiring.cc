@@ -22,6 +22,7 @@
 #include "tripsim/notify/outbox_worker.h"
 #include "tripsim/notify/webhook_worker.h"
 #include "tripsim/server/partner_admin.h"
+#include "tripsim/store/postgres/postgres_store.h"
 #include "tripsim/store/sqlite/sqlite_store.h"
 #include "tripsim/wire/booking_codec.h"
 
@@ -29,8 +30,13 @@ namespace tripsim::server {
 namespace fs = std::filesystem;
 
 Result<std::unique_ptr<store::Store>> OpenStore(const Config& config, bool migrate) {
+  if (IsPostgresUrl(config.store)) {
+    return store::OpenPostgresStore({.url = config.store, .migrate = migrate});
+  }
   std::optional<std::string> path = SqlitePath(config.store);
-  if (!path) return InvalidArgument("unsupported store " + config.store + "; use sqlite:PATH");
+  if (!path) {
+    return InvalidArgument("unsupported store; use sqlite:PATH or postgresql://…");
+  }
   fs::path parent = fs::path(*path).parent_path();
   std::error_code ec;
   if (!parent.empty()) fs::create_directories(parent, ec);
@@ -178,12 +184,13 @@ int Serve(const Config& config) {
   }
   notify::WebhookWorker webhooks(*store, clock, webhook_options);
   webhooks.Start();
-  PrintJsonLine(boost::json::serialize(boost::json::object{{"event", "listening"},
-                                                           {"address", *bound},
-                                                           {"url", "http://" + *bound},
-                                                           {"public_url", url},
-                                                           {"env", config.env},
-                                                           {"store", config.store}}));
+  PrintJsonLine(
+      boost::json::serialize(boost::json::object{{"event", "listening"},
+                                                 {"address", *bound},
+                                                 {"url", "http://" + *bound},
+                                                 {"public_url", url},
+                                                 {"env", config.env},
+                                                 {"store", RedactedStore(config.store)}}));
   log::Info("serve.started", {{"address", *bound}, {"env", config.env}});
 
   BackgroundLoop catalog_refresh(std::chrono::seconds(5), [&] {

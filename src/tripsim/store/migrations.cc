@@ -229,11 +229,243 @@ WHEN NEW.status != OLD.status BEGIN
 END;
 )sql";
 
+// PostgreSQL: the same tables and meaning. Plain unique constraints (NULLs are distinct) serve
+// ON CONFLICT DO NOTHING; booleans stay integers so that both dialects read rows alike.
+constexpr std::string_view kV1Postgres = R"sql(
+CREATE TABLE partners (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  api_key TEXT NOT NULL UNIQUE,
+  secret_sealed TEXT NOT NULL,
+  enabled INTEGER NOT NULL,
+  strategy_json TEXT NOT NULL,
+  allow_list TEXT NOT NULL,
+  package_types TEXT NOT NULL,
+  require_body_hash INTEGER NOT NULL,
+  webhook_url TEXT NOT NULL,
+  webhook_secret_sealed TEXT NOT NULL,
+  email_from TEXT NOT NULL,
+  email_reply_to TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  reminder_days INTEGER NOT NULL,
+  rate_limit DOUBLE PRECISION NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE packages (
+  id TEXT PRIMARY KEY,
+  doc TEXT NOT NULL
+);
+CREATE TABLE bookings (
+  seq BIGSERIAL UNIQUE,
+  id TEXT PRIMARY KEY,
+  partner_id TEXT NOT NULL REFERENCES partners(id),
+  booking_ref TEXT,
+  idempotency_key TEXT,
+  fingerprint TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  departure_date TEXT NOT NULL,
+  departure_day INTEGER NOT NULL,
+  return_date TEXT,
+  email TEXT,
+  first_name TEXT,
+  last_name TEXT,
+  full_name TEXT,
+  title TEXT,
+  phone TEXT,
+  pax INTEGER,
+  flight_number TEXT,
+  gender TEXT,
+  locale TEXT,
+  external_id TEXT,
+  should_send_message INTEGER NOT NULL,
+  channels TEXT NOT NULL,
+  specs TEXT NOT NULL,
+  UNIQUE (partner_id, booking_ref),
+  UNIQUE (partner_id, idempotency_key)
+);
+CREATE INDEX bookings_partner_created ON bookings(partner_id, created_at DESC);
+CREATE TABLE promo_codes (
+  code TEXT PRIMARY KEY,
+  uuid TEXT NOT NULL UNIQUE,
+  booking_id TEXT NOT NULL REFERENCES bookings(id),
+  position INTEGER NOT NULL,
+  spec_index INTEGER NOT NULL,
+  package TEXT,
+  destination TEXT NOT NULL,
+  strategy TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  status TEXT NOT NULL,
+  claimed_at BIGINT,
+  redeemed_at BIGINT,
+  valid_until INTEGER NOT NULL
+);
+CREATE INDEX promo_codes_booking ON promo_codes(booking_id, position);
+CREATE TABLE messages (
+  id TEXT PRIMARY KEY,
+  booking_id TEXT NOT NULL REFERENCES bookings(id),
+  position INTEGER NOT NULL,
+  channel TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  promo_code TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  created_at BIGINT NOT NULL,
+  due_at BIGINT NOT NULL,
+  sent_at BIGINT,
+  last_error TEXT NOT NULL,
+  lease_until BIGINT
+);
+CREATE INDEX messages_booking ON messages(booking_id, position);
+CREATE INDEX messages_due ON messages(status, due_at);
+)sql";
+
+constexpr std::string_view kV2Postgres = R"sql(
+CREATE TABLE esim_profiles (
+  iccid TEXT PRIMARY KEY,
+  smdp_address TEXT NOT NULL,
+  matching_id TEXT NOT NULL,
+  confirmation_code TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  test_profile INTEGER NOT NULL,
+  imported_at BIGINT NOT NULL,
+  promo_code TEXT UNIQUE,
+  assigned_at BIGINT
+);
+CREATE INDEX esim_profiles_free ON esim_profiles(provider, imported_at) WHERE promo_code IS NULL;
+)sql";
+
+constexpr std::string_view kV3Postgres = R"sql(
+CREATE TABLE webhook_events (
+  seq BIGSERIAL UNIQUE,
+  id TEXT PRIMARY KEY,
+  partner_id TEXT NOT NULL REFERENCES partners(id),
+  event TEXT NOT NULL,
+  booking_id TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  due_at BIGINT NOT NULL,
+  lease_until BIGINT,
+  last_error TEXT NOT NULL
+);
+CREATE INDEX webhook_events_due ON webhook_events(status, due_at);
+CREATE INDEX webhook_events_partner ON webhook_events(partner_id, created_at DESC);
+)sql";
+
+constexpr std::string_view kV4Postgres = R"sql(
+CREATE TABLE daily_stats (
+  day INTEGER NOT NULL,
+  partner_id TEXT NOT NULL,
+  accepted BIGINT NOT NULL DEFAULT 0,
+  failed_validation BIGINT NOT NULL DEFAULT 0,
+  failed_authentication BIGINT NOT NULL DEFAULT 0,
+  failed_no_package BIGINT NOT NULL DEFAULT 0,
+  failed_conflict BIGINT NOT NULL DEFAULT 0,
+  failed_rate_limited BIGINT NOT NULL DEFAULT 0,
+  failed_internal BIGINT NOT NULL DEFAULT 0,
+  messages_pending BIGINT NOT NULL DEFAULT 0,
+  messages_sent BIGINT NOT NULL DEFAULT 0,
+  messages_failed BIGINT NOT NULL DEFAULT 0,
+  messages_cancelled BIGINT NOT NULL DEFAULT 0,
+  codes_issued BIGINT NOT NULL DEFAULT 0,
+  codes_redeemed BIGINT NOT NULL DEFAULT 0,
+  codes_revoked BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (day, partner_id)
+);
+CREATE TABLE send_times (
+  day INTEGER NOT NULL,
+  partner_id TEXT NOT NULL,
+  steps BIGINT NOT NULL,
+  n BIGINT NOT NULL,
+  PRIMARY KEY (day, partner_id, steps)
+);
+CREATE TABLE access_tokens (
+  token_hash TEXT PRIMARY KEY,
+  partner_id TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX bookings_created ON bookings(created_at);
+
+CREATE FUNCTION tripsim_stats_booking() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO daily_stats (day, partner_id, accepted)
+  VALUES (NEW.created_at / 86400000, NEW.partner_id, 1)
+  ON CONFLICT (day, partner_id) DO UPDATE SET accepted = daily_stats.accepted + 1;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER stats_booking_created AFTER INSERT ON bookings
+  FOR EACH ROW EXECUTE FUNCTION tripsim_stats_booking();
+
+CREATE FUNCTION tripsim_stats_code() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  d INTEGER;
+  p TEXT;
+BEGIN
+  SELECT b.created_at / 86400000, b.partner_id INTO d, p FROM bookings b WHERE b.id = NEW.booking_id;
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO daily_stats (day, partner_id, codes_issued, codes_redeemed, codes_revoked)
+    VALUES (d, p, 1, (NEW.status = 'REDEEMED')::int, (NEW.status = 'REVOKED')::int)
+    ON CONFLICT (day, partner_id) DO UPDATE SET
+      codes_issued = daily_stats.codes_issued + 1,
+      codes_redeemed = daily_stats.codes_redeemed + excluded.codes_redeemed,
+      codes_revoked = daily_stats.codes_revoked + excluded.codes_revoked;
+  ELSIF NEW.status IS DISTINCT FROM OLD.status THEN
+    UPDATE daily_stats SET
+      codes_redeemed = codes_redeemed + (NEW.status = 'REDEEMED')::int - (OLD.status = 'REDEEMED')::int,
+      codes_revoked = codes_revoked + (NEW.status = 'REVOKED')::int - (OLD.status = 'REVOKED')::int
+    WHERE day = d AND partner_id = p;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER stats_code AFTER INSERT OR UPDATE OF status ON promo_codes
+  FOR EACH ROW EXECUTE FUNCTION tripsim_stats_code();
+
+CREATE FUNCTION tripsim_stats_message() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  p TEXT;
+  d INTEGER := NEW.created_at / 86400000;
+BEGIN
+  SELECT b.partner_id INTO p FROM bookings b WHERE b.id = NEW.booking_id;
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO daily_stats (day, partner_id, messages_pending, messages_sent, messages_failed,
+                             messages_cancelled)
+    VALUES (d, p, (NEW.status = 'PENDING')::int, (NEW.status = 'SENT')::int,
+            (NEW.status = 'FAILED')::int, (NEW.status = 'CANCELLED')::int)
+    ON CONFLICT (day, partner_id) DO UPDATE SET
+      messages_pending = daily_stats.messages_pending + excluded.messages_pending,
+      messages_sent = daily_stats.messages_sent + excluded.messages_sent,
+      messages_failed = daily_stats.messages_failed + excluded.messages_failed,
+      messages_cancelled = daily_stats.messages_cancelled + excluded.messages_cancelled;
+  ELSIF NEW.status IS DISTINCT FROM OLD.status THEN
+    UPDATE daily_stats SET
+      messages_pending = messages_pending + (NEW.status = 'PENDING')::int - (OLD.status = 'PENDING')::int,
+      messages_sent = messages_sent + (NEW.status = 'SENT')::int - (OLD.status = 'SENT')::int,
+      messages_failed = messages_failed + (NEW.status = 'FAILED')::int - (OLD.status = 'FAILED')::int,
+      messages_cancelled = messages_cancelled + (NEW.status = 'CANCELLED')::int
+                           - (OLD.status = 'CANCELLED')::int
+    WHERE day = d AND partner_id = p;
+  ELSE
+    RETURN NULL;
+  END IF;
+  IF NEW.status = 'SENT' AND NEW.sent_at IS NOT NULL AND NEW.kind <> 'reminder' THEN
+    INSERT INTO send_times (day, partner_id, steps, n)
+    VALUES (d, p, GREATEST(0, (NEW.sent_at - NEW.created_at) / 10), 1)
+    ON CONFLICT (day, partner_id, steps) DO UPDATE SET n = send_times.n + 1;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER stats_message AFTER INSERT OR UPDATE OF status ON messages
+  FOR EACH ROW EXECUTE FUNCTION tripsim_stats_message();
+)sql";
+
 constexpr std::array<Migration, 4> kMigrations = {{
-    {1, "partners, packages, bookings, promo codes, messages", kV1Sqlite, ""},
-    {2, "eSIM profile inventory", kV2Sqlite, ""},
-    {3, "webhook outbox", kV3Sqlite, ""},
-    {4, "dashboard counters and access tokens", kV4Sqlite, ""},
+    {1, "partners, packages, bookings, promo codes, messages", kV1Sqlite, kV1Postgres},
+    {2, "eSIM profile inventory", kV2Sqlite, kV2Postgres},
+    {3, "webhook outbox", kV3Sqlite, kV3Postgres},
+    {4, "dashboard counters and access tokens", kV4Sqlite, kV4Postgres},
 }};
 
 }  // namespace

@@ -4,12 +4,15 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <thread>
 
 #include "tripsim/base/ids.h"
 #include "tripsim/store/memory_store.h"
+#include "tripsim/store/postgres/pg.h"
+#include "tripsim/store/postgres/postgres_store.h"
 #include "tripsim/store/sqlite/sqlite_store.h"
 
 namespace tripsim::store {
@@ -416,6 +419,43 @@ TEST_P(StoreConformance, ReportsTheDepthOfTheOutboxes) {
   EXPECT_FALSE(depth->oldest_webhook_due_at.has_value());
 }
 
+TEST_P(StoreConformance, InventoryImportsAtomicallyAndEachCodeGetsOneProfileUnderConcurrency) {
+  std::vector<domain::EsimProfile> stock;
+  for (int i = 0; i < 3; ++i) {
+    stock.push_back({"89882470000000000" + std::to_string(10 + i), "smdp.example.com",
+                     "M-" + std::to_string(i), "", "sample", false});
+  }
+  ASSERT_TRUE(store_->ImportInventory(stock, 1000).ok());
+  std::vector<domain::EsimProfile> again = {
+      {"8988247000000000999", "smdp.example.com", "M-9", "", "sample", false}, stock[1]};
+  EXPECT_EQ(store_->ImportInventory(again, 2000).code(), ErrorCode::kAlreadyExists);
+  EXPECT_EQ(store_->InventoryStatus()->at(0).available, 3);  // nothing of the failed import
+
+  Booking b = MakeBooking("pt_a", "TRV-1");
+  ASSERT_TRUE(store_->CreateBooking(b).ok());
+  auto allow = [](const Booking&, const domain::PromoCode&) { return Status::Ok(); };
+  std::vector<std::string> iccids(8);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < iccids.size(); ++t) {
+    threads.emplace_back([&, t] {
+      const std::string& code = b.promo_codes[t % 2].code;
+      auto r = store_->RedeemPromoCode(code, 3000, std::nullopt, allow, std::nullopt);
+      if (r.ok()) iccids[t] = r->profile.iccid;
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (size_t t = 0; t < iccids.size(); ++t) {
+    EXPECT_EQ(iccids[t], iccids[t % 2]) << "one profile per code";
+    EXPECT_FALSE(iccids[t].empty());
+  }
+  EXPECT_NE(iccids[0], iccids[1]);
+  auto status = store_->InventoryStatus();
+  EXPECT_EQ(status->at(0).available, 1);
+  EXPECT_EQ(status->at(0).assigned, 2);
+  auto done = store_->GetBooking("pt_a", b.id);
+  EXPECT_EQ(done->status, BookingStatus::kCompleted);
+}
+
 TEST_P(StoreConformance, AccessTokensAreFoundByTheirHash) {
   ASSERT_TRUE(store_->CreateAccessToken({"hash-admin", "", 1}).ok());
   ASSERT_TRUE(store_->CreateAccessToken({"hash-a", "pt_a", 2}).ok());
@@ -424,14 +464,35 @@ TEST_P(StoreConformance, AccessTokensAreFoundByTheirHash) {
   EXPECT_EQ(store_->FindAccessToken("nope").status().code(), ErrorCode::kNotFound);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    AllStores, StoreConformance,
-    ::testing::Values(StoreFactory{"memory", [](const std::string&) { return NewMemoryStore(); }},
-                      StoreFactory{"sqlite",
-                                   [](const std::string& dir) {
-                                     return OpenSqliteStore({.path = dir + "/t.db"}).value();
-                                   }}),
-    [](const auto& param_info) { return param_info.param.name; });
+// PostgreSQL: a fresh database per test on the server named by TRIPSIM_TEST_POSTGRES_URL
+// (scripts/test starts one); without the variable the PostgreSQL cases are not instantiated.
+std::unique_ptr<Store> OpenPostgresForTest(const std::string& dir) {
+  const std::string base = std::getenv("TRIPSIM_TEST_POSTGRES_URL");
+  std::string name = "t_";
+  for (char ch : std::filesystem::path(dir).filename().string().substr(14)) {
+    if (std::isalnum(static_cast<unsigned char>(ch))) {
+      name += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    }
+  }
+  auto admin = pg::Conn::Connect(base);
+  EXPECT_TRUE(admin.ok()) << admin.status().message();
+  EXPECT_TRUE((*admin)->Script("CREATE DATABASE " + name).ok());
+  auto store = OpenPostgresStore({.url = base.substr(0, base.rfind('/') + 1) + name});
+  EXPECT_TRUE(store.ok()) << store.status().message();
+  return std::move(store).value();
+}
+
+std::vector<StoreFactory> AllStores() {
+  std::vector<StoreFactory> out = {{"memory", [](const std::string&) { return NewMemoryStore(); }},
+                                   {"sqlite", [](const std::string& dir) {
+                                      return OpenSqliteStore({.path = dir + "/t.db"}).value();
+                                    }}};
+  if (std::getenv("TRIPSIM_TEST_POSTGRES_URL")) out.push_back({"postgres", OpenPostgresForTest});
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(AllStores, StoreConformance, ::testing::ValuesIn(AllStores()),
+                         [](const auto& param_info) { return param_info.param.name; });
 
 TEST(SqliteStore, KeepsBookingsAcrossReopen) {
   std::string dir = Dir();

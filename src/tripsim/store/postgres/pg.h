@@ -1,0 +1,113 @@
+// A thin libpq wrapper for PostgresStore: connections with a per-connection cache of prepared
+// statements, result rows read by position, and a small connection pool that drops broken
+// connections (a database restart heals on the next call).
+//
+//   pg::Pool pool(url, 16);
+//   auto conn = pool.Acquire();  // returns to the pool when it goes out of scope
+//   Result<pg::Rows> r = conn->Exec("SELECT name FROM partners WHERE id = $1", {id});
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "tripsim/base/mutex.h"
+#include "tripsim/base/status.h"
+
+namespace tripsim::store::pg {
+
+// One text parameter; nullopt is SQL NULL.
+using Param = std::optional<std::string>;
+using Params = std::vector<Param>;
+
+inline Param P(std::string v) { return v; }
+inline Param P(const char* v) { return std::string(v); }
+inline Param P(int64_t v) { return std::to_string(v); }
+inline Param P(int v) { return std::to_string(v); }
+inline Param P(bool v) { return std::string(v ? "1" : "0"); }
+Param P(double v);
+inline Param P(const std::optional<std::string>& v) { return v; }
+inline Param P(const std::optional<int64_t>& v) {
+  return v ? Param(std::to_string(*v)) : std::nullopt;
+}
+
+class Rows {
+ public:
+  explicit Rows(PGresult* r) : r_(r, &PQclear) {}
+  int size() const { return PQntuples(r_.get()); }
+  bool IsNull(int row, int col) const { return PQgetisnull(r_.get(), row, col) != 0; }
+  std::string Text(int row, int col) const { return PQgetvalue(r_.get(), row, col); }
+  int64_t Int(int row, int col) const;
+  double Double(int row, int col) const;
+  std::optional<std::string> OptText(int row, int col) const;
+  std::optional<int64_t> OptInt(int row, int col) const;
+
+ private:
+  std::unique_ptr<PGresult, decltype(&PQclear)> r_;
+};
+
+class Conn {
+ public:
+  ~Conn();
+  static Result<std::unique_ptr<Conn>> Connect(const std::string& url);
+
+  // Runs one statement (prepared once per connection). Errors: kAlreadyExists for a unique
+  // violation, kUnavailable for a lost connection or a serialization failure / deadlock
+  // (retryable() tells which), kInternal otherwise.
+  Result<Rows> Exec(const std::string& sql, const Params& params = {});
+  // Runs a script of statements without parameters (migrations, BEGIN/COMMIT).
+  Status Script(const std::string& sql);
+
+  bool broken() const { return PQstatus(conn_) != CONNECTION_OK; }
+  // Connected and outside any transaction: fit to go back to the pool.
+  bool reusable() const { return !broken() && PQtransactionStatus(conn_) == PQTRANS_IDLE; }
+  // The last error was a serialization failure or deadlock: the transaction may be retried.
+  bool retryable() const { return retryable_; }
+
+ private:
+  explicit Conn(PGconn* c) : conn_(c) {}
+  Status Failure(PGresult* r, std::string_view what);
+
+  PGconn* conn_;
+  std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name
+  bool retryable_ = false;
+};
+
+class Pool {
+ public:
+  Pool(std::string url, size_t max_size) : url_(std::move(url)), max_size_(max_size) {}
+
+  class Lease {
+   public:
+    Lease(Pool* pool, std::unique_ptr<Conn> c) : pool_(pool), conn_(std::move(c)) {}
+    Lease(Lease&&) = default;
+    ~Lease();
+    Conn* operator->() { return conn_.get(); }
+    Conn& operator*() { return *conn_; }
+
+   private:
+    Pool* pool_;
+    std::unique_ptr<Conn> conn_;
+  };
+
+  // A connection: an idle one, a new one, or (at max_size) the next one released.
+  Result<Lease> Acquire() EXCLUDES(mu_);
+  const std::string& url() const { return url_; }
+
+ private:
+  void Release(std::unique_ptr<Conn> c) EXCLUDES(mu_);
+
+  const std::string url_;
+  const size_t max_size_;
+  Mutex mu_;
+  CondVar released_;
+  std::vector<std::unique_ptr<Conn>> idle_ GUARDED_BY(mu_);
+  size_t open_ GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace tripsim::store::pg

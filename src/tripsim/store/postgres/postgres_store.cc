@@ -1,0 +1,992 @@
+#include "tripsim/store/postgres/postgres_store.h"
+
+#include <algorithm>
+
+#include "tripsim/base/clock.h"
+#include "tripsim/base/ids.h"
+#include "tripsim/store/migrations.h"
+#include "tripsim/store/paging.h"
+#include "tripsim/store/postgres/pg.h"
+#include "tripsim/store/row_codec.h"
+
+namespace tripsim::store {
+namespace {
+
+using domain::Booking;
+using domain::Partner;
+using pg::Conn;
+using pg::P;
+using pg::Params;
+using pg::Rows;
+
+// Any 64-bit number, the same in every instance: the key of the migration advisory lock.
+constexpr int64_t kMigrationLock = 7'461'203'558'120'001;
+constexpr int kTransactionAttempts = 5;
+
+constexpr std::string_view kPartnerColumns =
+    "id, name, api_key, secret_sealed, enabled, strategy_json, allow_list, package_types, "
+    "require_body_hash, webhook_url, webhook_secret_sealed, email_from, email_reply_to, "
+    "display_name, reminder_days, rate_limit, created_at";
+
+constexpr std::string_view kBookingColumns =
+    "id, partner_id, booking_ref, idempotency_key, fingerprint, status, created_at, "
+    "departure_date, departure_day, return_date, email, first_name, last_name, full_name, title, "
+    "phone, pax, flight_number, gender, locale, external_id, should_send_message, channels, specs";
+
+constexpr std::string_view kWebhookColumns =
+    "id, partner_id, event, booking_id, subject_id, created_at, status, attempts, last_error";
+
+constexpr std::string_view kProfileColumns =
+    "iccid, smdp_address, matching_id, confirmation_code, provider, test_profile";
+
+std::string Cols(std::string_view columns) { return std::string(columns); }
+
+Params PartnerParams(const Partner& p) {
+  return {P(p.id),
+          P(p.name),
+          P(p.api_key),
+          P(p.secret_sealed),
+          P(p.enabled),
+          P(p.strategy_json),
+          P(JoinList(p.destination_allow_list)),
+          P(JoinList(p.package_types)),
+          P(p.require_body_hash),
+          P(p.webhook_url),
+          P(p.webhook_secret_sealed),
+          P(p.email_from),
+          P(p.email_reply_to),
+          P(p.display_name),
+          P(p.reminder_days),
+          P(p.rate_limit),
+          P(p.created_at)};
+}
+
+Partner ReadPartner(const Rows& r, int i) {
+  Partner p;
+  p.id = r.Text(i, 0);
+  p.name = r.Text(i, 1);
+  p.api_key = r.Text(i, 2);
+  p.secret_sealed = r.Text(i, 3);
+  p.enabled = r.Int(i, 4) != 0;
+  p.strategy_json = r.Text(i, 5);
+  p.destination_allow_list = SplitList(r.Text(i, 6));
+  p.package_types = SplitList(r.Text(i, 7));
+  p.require_body_hash = r.Int(i, 8) != 0;
+  p.webhook_url = r.Text(i, 9);
+  p.webhook_secret_sealed = r.Text(i, 10);
+  p.email_from = r.Text(i, 11);
+  p.email_reply_to = r.Text(i, 12);
+  p.display_name = r.Text(i, 13);
+  p.reminder_days = static_cast<int>(r.Int(i, 14));
+  p.rate_limit = r.Double(i, 15);
+  p.created_at = r.Int(i, 16);
+  return p;
+}
+
+WebhookEvent ReadWebhook(const Rows& r, int i) {
+  return {r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3),
+          r.Text(i, 4), r.Int(i, 5),  r.Text(i, 6), static_cast<int>(r.Int(i, 7)),
+          r.Text(i, 8)};
+}
+
+domain::EsimProfile ReadProfile(const Rows& r, int i) {
+  return {r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3), r.Text(i, 4), r.Int(i, 5) != 0};
+}
+
+Result<Booking> ReadBookingRow(const Rows& s, int i) {
+  Booking b;
+  domain::BookingRequest& r = b.request;
+  b.id = s.Text(i, 0);
+  b.partner_id = s.Text(i, 1);
+  r.booking_id = s.OptText(i, 2);
+  b.idempotency_key = s.OptText(i, 3).value_or("");
+  b.fingerprint = s.Text(i, 4);
+  b.status = domain::ParseBookingStatus(s.Text(i, 5)).value_or(domain::BookingStatus::kConfirmed);
+  b.created_at = s.Int(i, 6);
+  r.departure_date = s.Text(i, 7);
+  r.return_date = s.OptText(i, 9);
+  r.email = s.OptText(i, 10);
+  r.first_name = s.OptText(i, 11);
+  r.last_name = s.OptText(i, 12);
+  r.full_name = s.OptText(i, 13);
+  r.title = s.OptText(i, 14);
+  r.phone = s.OptText(i, 15);
+  if (auto pax = s.OptInt(i, 16)) r.pax = static_cast<int>(*pax);
+  r.flight_number = s.OptText(i, 17);
+  r.gender = s.OptText(i, 18);
+  r.locale = s.OptText(i, 19);
+  r.external_id = s.OptText(i, 20);
+  r.should_send_message = s.Int(i, 21) != 0;
+  r.channels = SplitList(s.Text(i, 22));
+  TRIPSIM_ASSIGN_OR_RETURN(specs, DecodeSpecs(s.Text(i, 23)));
+  r.package_specifications = std::move(specs);
+  return b;
+}
+
+Status LoadChildren(Conn& c, Booking& b) {
+  TRIPSIM_ASSIGN_OR_RETURN(
+      pc, c.Exec("SELECT code, uuid, spec_index, package, destination, strategy, reason, status, "
+                 "claimed_at, redeemed_at, valid_until FROM promo_codes WHERE booking_id = $1 "
+                 "ORDER BY position",
+                 {P(b.id)}));
+  for (int i = 0; i < pc.size(); ++i) {
+    domain::PromoCode p;
+    p.code = pc.Text(i, 0);
+    p.uuid = pc.Text(i, 1);
+    p.spec_index = static_cast<int>(pc.Int(i, 2));
+    if (auto doc = pc.OptText(i, 3)) {
+      TRIPSIM_ASSIGN_OR_RETURN(pkg, DecodePackage(*doc));
+      p.package = std::move(pkg);
+    }
+    p.destination = pc.Text(i, 4);
+    p.assignment = {pc.Text(i, 5), pc.Text(i, 6)};
+    p.status = domain::ParsePromoStatus(pc.Text(i, 7)).value_or(domain::PromoStatus::kIssued);
+    p.claimed_at = pc.OptInt(i, 8);
+    p.redeemed_at = pc.OptInt(i, 9);
+    p.valid_until = Date{static_cast<int32_t>(pc.Int(i, 10))};
+    b.promo_codes.push_back(std::move(p));
+  }
+  TRIPSIM_ASSIGN_OR_RETURN(
+      ms, c.Exec("SELECT id, channel, kind, status, attempts, created_at, due_at, sent_at, "
+                 "last_error, recipient, promo_code FROM messages WHERE booking_id = $1 "
+                 "ORDER BY position",
+                 {P(b.id)}));
+  for (int i = 0; i < ms.size(); ++i) {
+    domain::Message m;
+    m.id = ms.Text(i, 0);
+    m.channel = ms.Text(i, 1);
+    m.kind = ms.Text(i, 2);
+    m.status = domain::ParseMessageStatus(ms.Text(i, 3)).value_or(domain::MessageStatus::kPending);
+    m.attempts = static_cast<int>(ms.Int(i, 4));
+    m.created_at = ms.Int(i, 5);
+    m.due_at = ms.Int(i, 6);
+    m.sent_at = ms.OptInt(i, 7);
+    m.last_error = ms.Text(i, 8);
+    m.recipient = ms.Text(i, 9);
+    m.promo_code = ms.Text(i, 10);
+    b.messages.push_back(std::move(m));
+  }
+  return Status::Ok();
+}
+
+// The first booking matching `where` ($1...), with its children; `lock` adds FOR UPDATE.
+Result<Booking> QueryBooking(Conn& c, const std::string& where, const Params& params,
+                             bool lock = false) {
+  TRIPSIM_ASSIGN_OR_RETURN(
+      rows, c.Exec("SELECT " + Cols(kBookingColumns) + " FROM bookings WHERE " + where +
+                       (lock ? " FOR UPDATE" : ""),
+                   params));
+  if (rows.size() == 0) return NotFound("booking not found");
+  TRIPSIM_ASSIGN_OR_RETURN(b, ReadBookingRow(rows, 0));
+  TRIPSIM_RETURN_IF_ERROR(LoadChildren(c, b));
+  return b;
+}
+
+Status InsertMessage(Conn& c, const std::string& booking_id, int64_t position,
+                     const domain::Message& m) {
+  return c
+      .Exec(
+          "INSERT INTO messages (id, booking_id, position, channel, kind, recipient, status, "
+          "attempts, created_at, due_at, sent_at, last_error, promo_code) "
+          "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)",
+          {P(m.id), P(booking_id), P(position), P(m.channel), P(m.kind), P(m.recipient),
+           P(std::string(domain::MessageStatusName(m.status))), P(m.attempts), P(m.created_at),
+           P(m.due_at), P(m.sent_at), P(m.last_error), P(m.promo_code)})
+      .status();
+}
+
+Status EnqueueWebhook(Conn& c, const std::string& booking_id, const std::string& event,
+                      const std::string& subject_id, int64_t now) {
+  return c
+      .Exec(
+          "INSERT INTO webhook_events (id, partner_id, event, booking_id, subject_id, "
+          "created_at, status, attempts, due_at, last_error) "
+          "SELECT $1, b.partner_id, $2, b.id, $3, $4, 'PENDING', 0, $4, '' "
+          "FROM bookings b JOIN partners p ON p.id = b.partner_id "
+          "WHERE b.id = $5 AND p.webhook_url <> ''",
+          {P(NewId("evt_")), P(event), P(subject_id), P(now), P(booking_id)})
+      .status();
+}
+
+Result<std::string> BookingOfMessage(Conn& c, const std::string& message_id) {
+  TRIPSIM_ASSIGN_OR_RETURN(
+      r, c.Exec("SELECT booking_id FROM messages WHERE id = $1", {P(message_id)}));
+  if (r.size() == 0) return NotFound("message not found");
+  return r.Text(0, 0);
+}
+
+Status InsertBookingChildren(Conn& c, const Booking& b) {
+  for (size_t i = 0; i < b.promo_codes.size(); ++i) {
+    const domain::PromoCode& p = b.promo_codes[i];
+    TRIPSIM_RETURN_IF_ERROR(
+        c.Exec("INSERT INTO promo_codes (code, uuid, booking_id, position, spec_index, package, "
+               "destination, strategy, reason, status, claimed_at, redeemed_at, valid_until) "
+               "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)",
+               {P(p.code), P(p.uuid), P(b.id), P(static_cast<int64_t>(i)), P(p.spec_index),
+                p.package ? P(EncodePackage(*p.package)) : std::nullopt, P(p.destination),
+                P(p.assignment.strategy), P(p.assignment.reason),
+                P(std::string(domain::PromoStatusName(p.status))), P(p.claimed_at),
+                P(p.redeemed_at), P(static_cast<int64_t>(p.valid_until.days))})
+            .status());
+  }
+  for (size_t i = 0; i < b.messages.size(); ++i) {
+    TRIPSIM_RETURN_IF_ERROR(InsertMessage(c, b.id, static_cast<int64_t>(i), b.messages[i]));
+  }
+  return Status::Ok();
+}
+
+Status Migrate(Conn& c) {
+  TRIPSIM_RETURN_IF_ERROR(c.Script("BEGIN"));
+  Status s = c.Script("SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLock) + ")");
+  if (s.ok()) {
+    s = c.Script(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+        "description TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+  }
+  int current = 0;
+  if (s.ok()) {
+    auto q = c.Exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    if (q.ok()) current = static_cast<int>(q->Int(0, 0));
+    s = q.status();
+  }
+  for (const Migration& m : Migrations()) {
+    if (!s.ok() || m.version <= current) continue;
+    s = c.Script(std::string(m.postgres));
+    if (s.ok()) {
+      s = c.Exec(
+               "INSERT INTO schema_migrations (version, description, applied_at) "
+               "VALUES ($1, $2, extract(epoch from now())::bigint)",
+               {P(m.version), P(std::string(m.description))})
+              .status();
+    }
+  }
+  if (!s.ok()) {
+    (void)c.Script("ROLLBACK");
+    return s;
+  }
+  return c.Script("COMMIT");
+}
+
+class PostgresStore final : public Store {
+ public:
+  explicit PostgresStore(const PostgresOptions& o) : pool_(o.url, o.pool_size) {}
+
+  Status CreatePartner(const Partner& p) override {
+    return Tx([&](Conn& c) -> Status {
+      TRIPSIM_ASSIGN_OR_RETURN(
+          r, c.Exec("INSERT INTO partners (" + Cols(kPartnerColumns) +
+                        ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17) "
+                        "ON CONFLICT DO NOTHING RETURNING id",
+                    PartnerParams(p)));
+      if (r.size() == 0) return {ErrorCode::kAlreadyExists, "partner id or api key already exists"};
+      return Status::Ok();
+    });
+  }
+
+  Status UpdatePartner(const Partner& p) override {
+    return Tx([&](Conn& c) -> Status {
+      TRIPSIM_ASSIGN_OR_RETURN(
+          r, c.Exec("UPDATE partners SET name=$2, api_key=$3, secret_sealed=$4, enabled=$5, "
+                    "strategy_json=$6, allow_list=$7, package_types=$8, require_body_hash=$9, "
+                    "webhook_url=$10, webhook_secret_sealed=$11, email_from=$12, "
+                    "email_reply_to=$13, display_name=$14, reminder_days=$15, rate_limit=$16, "
+                    "created_at=$17 WHERE id=$1 RETURNING id",
+                    PartnerParams(p)));
+      if (r.size() == 0) return NotFound("unknown partner " + p.id);
+      return Status::Ok();
+    });
+  }
+
+  Result<Partner> GetPartner(const std::string& id) override { return QueryPartner("id", id); }
+
+  Result<Partner> FindPartnerByApiKey(const std::string& key) override {
+    return QueryPartner("api_key", key);
+  }
+
+  Result<std::vector<Partner>> ListPartners() override {
+    return Read<std::vector<Partner>>([&](Conn& c) -> Result<std::vector<Partner>> {
+      TRIPSIM_ASSIGN_OR_RETURN(
+          r, c.Exec("SELECT " + Cols(kPartnerColumns) + " FROM partners ORDER BY created_at, id"));
+      std::vector<Partner> out;
+      for (int i = 0; i < r.size(); ++i) out.push_back(ReadPartner(r, i));
+      return out;
+    });
+  }
+
+  Status UpsertPackages(const std::vector<domain::Package>& packages,
+                        bool retire_missing) override {
+    return Tx([&](Conn& c) -> Status {
+      if (retire_missing) {
+        TRIPSIM_RETURN_IF_ERROR(
+            c.Exec("UPDATE packages SET doc = (doc::jsonb || '{\"retired\": true}'::jsonb)::text")
+                .status());
+      }
+      for (const auto& p : packages) {
+        TRIPSIM_RETURN_IF_ERROR(c.Exec("INSERT INTO packages (id, doc) VALUES ($1, $2) "
+                                       "ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
+                                       {P(p.id), P(EncodePackage(p))})
+                                    .status());
+      }
+      return Status::Ok();
+    });
+  }
+
+  Result<std::vector<domain::Package>> ListPackages() override {
+    return Read<std::vector<domain::Package>>([&](Conn& c) -> Result<std::vector<domain::Package>> {
+      TRIPSIM_ASSIGN_OR_RETURN(r, c.Exec("SELECT doc FROM packages ORDER BY id"));
+      std::vector<domain::Package> out;
+      for (int i = 0; i < r.size(); ++i) {
+        TRIPSIM_ASSIGN_OR_RETURN(p, DecodePackage(r.Text(i, 0)));
+        out.push_back(std::move(p));
+      }
+      return out;
+    });
+  }
+
+  Result<CreateResult> CreateBooking(const Booking& b) override {
+    CreateResult out;
+    bool inserted = false;
+    Status st = Tx([&](Conn& c) -> Status {
+      const domain::BookingRequest& r = b.request;
+      // A duplicate (same partner and booking_id or key) waits for the first writer's commit,
+      // then inserts nothing: the existing booking is read after this transaction.
+      TRIPSIM_ASSIGN_OR_RETURN(
+          rows,
+          c.Exec("INSERT INTO bookings (" + Cols(kBookingColumns) +
+                     ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,"
+                     "$20,$21,$22,$23,$24) ON CONFLICT DO NOTHING RETURNING id",
+                 {P(b.id),
+                  P(b.partner_id),
+                  P(r.booking_id),
+                  b.idempotency_key.empty() ? std::nullopt : P(b.idempotency_key),
+                  P(b.fingerprint),
+                  P(std::string(domain::BookingStatusName(b.status))),
+                  P(b.created_at),
+                  P(r.departure_date),
+                  P(static_cast<int64_t>(r.departure().days)),
+                  P(r.return_date),
+                  P(r.email),
+                  P(r.first_name),
+                  P(r.last_name),
+                  P(r.full_name),
+                  P(r.title),
+                  P(r.phone),
+                  r.pax ? P(*r.pax) : std::nullopt,
+                  P(r.flight_number),
+                  P(r.gender),
+                  P(r.locale),
+                  P(r.external_id),
+                  P(r.should_send_message),
+                  P(JoinList(r.channels)),
+                  P(EncodeSpecs(r.package_specifications))}));
+      inserted = rows.size() == 1;
+      if (!inserted) return Status::Ok();
+      TRIPSIM_RETURN_IF_ERROR(InsertBookingChildren(c, b));
+      return EnqueueWebhook(c, b.id, "booking.created", "", b.created_at);
+    });
+    if (!st.ok()) return st;
+    if (inserted) return CreateResult{b, true};
+    Result<Booking> existing = b.request.booking_id
+                                   ? FindBookingByReference(b.partner_id, *b.request.booking_id)
+                                   : FindBookingByIdempotencyKey(b.partner_id, b.idempotency_key);
+    if (!existing.ok()) return existing.status();
+    out = {std::move(existing).value(), false};
+    return out;
+  }
+
+  Result<Booking> GetBooking(const std::string& partner_id, const std::string& id) override {
+    return Read<Booking>([&](Conn& c) {
+      return QueryBooking(c, "id = $1 AND partner_id = $2", {P(id), P(partner_id)});
+    });
+  }
+
+  Result<Booking> FindBookingByReference(const std::string& partner_id,
+                                         const std::string& booking_id) override {
+    return Read<Booking>([&](Conn& c) {
+      return QueryBooking(c, "partner_id = $1 AND booking_ref = $2",
+                          {P(partner_id), P(booking_id)});
+    });
+  }
+
+  Result<Booking> FindBookingByIdempotencyKey(const std::string& partner_id,
+                                              const std::string& key) override {
+    return Read<Booking>([&](Conn& c) {
+      return QueryBooking(c, "partner_id = $1 AND idempotency_key = $2", {P(partner_id), P(key)});
+    });
+  }
+
+  Result<BookingPage> ListBookings(const std::string& partner_id, const BookingFilter& f) override {
+    return Read<BookingPage>([&](Conn& c) -> Result<BookingPage> {
+      std::string where = "partner_id = $1";
+      Params params = {P(partner_id)};
+      auto add = [&](const std::string& clause, pg::Param value) {
+        params.push_back(std::move(value));
+        where += " AND " + clause + " $" + std::to_string(params.size());
+      };
+      if (f.status) add("status =", P(std::string(domain::BookingStatusName(*f.status))));
+      if (f.created_from) add("created_at >=", P(MillisOfDate(*f.created_from)));
+      if (f.created_to) add("created_at <", P(CreatedBefore(*f.created_to)));
+      TRIPSIM_ASSIGN_OR_RETURN(count,
+                               c.Exec("SELECT COUNT(*) FROM bookings WHERE " + where, params));
+      BookingPage page;
+      page.total = count.Int(0, 0);
+      const std::string n = std::to_string(params.size());
+      params.push_back(P(static_cast<int64_t>(f.per_page)));
+      params.push_back(P(static_cast<int64_t>(Offset(f))));
+      TRIPSIM_ASSIGN_OR_RETURN(
+          rows, c.Exec("SELECT " + Cols(kBookingColumns) + " FROM bookings WHERE " + where +
+                           " ORDER BY created_at DESC, seq DESC LIMIT $" +
+                           std::to_string(params.size() - 1) + " OFFSET $" +
+                           std::to_string(params.size()),
+                       params));
+      for (int i = 0; i < rows.size(); ++i) {
+        TRIPSIM_ASSIGN_OR_RETURN(b, ReadBookingRow(rows, i));
+        page.bookings.push_back(std::move(b));
+      }
+      for (Booking& b : page.bookings) TRIPSIM_RETURN_IF_ERROR(LoadChildren(c, b));
+      return page;
+    });
+  }
+
+  Result<Booking> CancelBooking(const std::string& partner_id, const std::string& id,
+                                const CancelRule& rule) override {
+    Booking out;
+    Status st = Tx([&](Conn& c) -> Status {
+      TRIPSIM_ASSIGN_OR_RETURN(
+          b, QueryBooking(c, "id = $1 AND partner_id = $2", {P(id), P(partner_id)}, true));
+      TRIPSIM_RETURN_IF_ERROR(rule(b));
+      if (b.status != domain::BookingStatus::kCancelled) {
+        TRIPSIM_RETURN_IF_ERROR(
+            EnqueueWebhook(c, b.id, "booking.cancelled", "", SystemClock().NowMillis()));
+      }
+      ApplyCancel(b);
+      TRIPSIM_RETURN_IF_ERROR(
+          c.Exec("UPDATE bookings SET status = 'CANCELLED' WHERE id = $1", {P(id)}).status());
+      TRIPSIM_RETURN_IF_ERROR(c.Exec("UPDATE promo_codes SET status = 'REVOKED' WHERE "
+                                     "booking_id = $1 AND status IN ('ISSUED', 'CLAIMED')",
+                                     {P(id)})
+                                  .status());
+      TRIPSIM_RETURN_IF_ERROR(c.Exec("UPDATE messages SET status = 'CANCELLED' WHERE "
+                                     "booking_id = $1 AND status = 'PENDING'",
+                                     {P(id)})
+                                  .status());
+      out = std::move(b);
+      return Status::Ok();
+    });
+    if (!st.ok()) return st;
+    return out;
+  }
+
+  Status AddMessage(const std::string& booking_id, const domain::Message& message) override {
+    return Tx([&](Conn& c) -> Status {
+      TRIPSIM_ASSIGN_OR_RETURN(
+          lock, c.Exec("SELECT id FROM bookings WHERE id = $1 FOR UPDATE", {P(booking_id)}));
+      if (lock.size() == 0) return NotFound("booking not found");
+      TRIPSIM_ASSIGN_OR_RETURN(
+          pos, c.Exec("SELECT COUNT(*) FROM messages WHERE booking_id = $1", {P(booking_id)}));
+      return InsertMessage(c, booking_id, pos.Int(0, 0), message);
+    });
+  }
+
+  Result<Booking> FindBookingByPromoUuid(const std::string& uuid) override {
+    return Read<Booking>([&](Conn& c) {
+      return QueryBooking(c, "id = (SELECT booking_id FROM promo_codes WHERE uuid = $1)",
+                          {P(uuid)});
+    });
+  }
+
+  Result<Booking> ClaimPromoCode(
+      const std::string& uuid, int64_t now, const domain::Message& message,
+      const std::function<Status(const Booking&, const domain::PromoCode&)>& rule) override {
+    Booking out;
+    Status st = Tx([&](Conn& c) -> Status {
+      TRIPSIM_ASSIGN_OR_RETURN(
+          lock, c.Exec("SELECT booking_id FROM promo_codes WHERE uuid = $1 FOR UPDATE", {P(uuid)}));
+      if (lock.size() == 0) return NotFound("booking not found");
+      TRIPSIM_ASSIGN_OR_RETURN(b, QueryBooking(c, "id = $1", {P(lock.Text(0, 0))}));
+      auto code = std::find_if(b.promo_codes.begin(), b.promo_codes.end(),
+                               [&](const domain::PromoCode& p) { return p.uuid == uuid; });
+      TRIPSIM_RETURN_IF_ERROR(rule(b, *code));
+      TRIPSIM_RETURN_IF_ERROR(
+          c.Exec("UPDATE promo_codes SET status = 'CLAIMED', claimed_at = $1 WHERE uuid = $2",
+                 {P(now), P(uuid)})
+              .status());
+      TRIPSIM_RETURN_IF_ERROR(
+          InsertMessage(c, b.id, static_cast<int64_t>(b.messages.size()), message));
+      code->status = domain::PromoStatus::kClaimed;
+      code->claimed_at = now;
+      b.messages.push_back(message);
+      out = std::move(b);
+      return Status::Ok();
+    });
+    if (!st.ok()) return st;
+    return out;
+  }
+
+  Status ImportInventory(const std::vector<domain::EsimProfile>& profiles, int64_t now) override {
+    return Tx([&](Conn& c) -> Status {
+      int64_t order = now * 1000;  // keeps the file's order among profiles of one import
+      for (const auto& p : profiles) {
+        TRIPSIM_ASSIGN_OR_RETURN(
+            r, c.Exec("INSERT INTO esim_profiles (iccid, smdp_address, matching_id, "
+                      "confirmation_code, provider, test_profile, imported_at) "
+                      "VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING RETURNING iccid",
+                      {P(p.iccid), P(p.smdp_address), P(p.matching_id), P(p.confirmation_code),
+                       P(p.provider), P(p.test_profile), P(order++)}));
+        if (r.size() == 0) {
+          return {ErrorCode::kAlreadyExists, "ICCID " + p.iccid + " is already in the inventory"};
+        }
+      }
+      return Status::Ok();
+    });
+  }
+
+  Result<std::vector<ProviderStock>> InventoryStatus() override {
+    return Read<std::vector<ProviderStock>>([](Conn& c) -> Result<std::vector<ProviderStock>> {
+      TRIPSIM_ASSIGN_OR_RETURN(
+          r, c.Exec("SELECT provider, SUM((promo_code IS NULL)::int), "
+                    "SUM((promo_code IS NOT NULL)::int) FROM esim_profiles GROUP BY provider "
+                    "ORDER BY provider"));
+      std::vector<ProviderStock> out;
+      for (int i = 0; i < r.size(); ++i) out.push_back({r.Text(i, 0), r.Int(i, 1), r.Int(i, 2)});
+      return out;
+    });
+  }
+
+  Result<Redemption> FindRedemption(const std::string& code) override {
+    return Read<Redemption>([&](Conn& c) -> Result<Redemption> {
+      TRIPSIM_ASSIGN_OR_RETURN(
+          b,
+          QueryBooking(c, "id = (SELECT booking_id FROM promo_codes WHERE code = $1)", {P(code)}));
+      TRIPSIM_ASSIGN_OR_RETURN(held, c.Exec("SELECT " + Cols(kProfileColumns) +
+                                                " FROM esim_profiles WHERE promo_code = $1",
+                                            {P(code)}));
+      Redemption r{std::move(b), {}, false};
+      if (held.size() > 0) r.profile = ReadProfile(held, 0);
+      return r;
+    });
+  }
+
+  Result<Redemption> RedeemPromoCode(const std::string& code, int64_t now,
+                                     const std::optional<domain::EsimProfile>& synthetic,
+                                     const PromoRule& rule,
+                                     const std::optional<domain::PromoCode>& assign) override {
+    Redemption out;
+    Status st = Tx([&](Conn& c) -> Status {
+      // The code's row lock serializes redemptions of one code across instances.
+      TRIPSIM_ASSIGN_OR_RETURN(
+          lock, c.Exec("SELECT booking_id FROM promo_codes WHERE code = $1 FOR UPDATE", {P(code)}));
+      if (lock.size() == 0) return NotFound("booking not found");
+      TRIPSIM_ASSIGN_OR_RETURN(b, QueryBooking(c, "id = $1", {P(lock.Text(0, 0))}));
+      auto pc = std::find_if(b.promo_codes.begin(), b.promo_codes.end(),
+                             [&](const domain::PromoCode& p) { return p.code == code; });
+      TRIPSIM_ASSIGN_OR_RETURN(held, c.Exec("SELECT " + Cols(kProfileColumns) +
+                                                " FROM esim_profiles WHERE promo_code = $1",
+                                            {P(code)}));
+      if (held.size() > 0) {
+        out = {b, ReadProfile(held, 0), false};
+        return Status::Ok();
+      }
+      if (assign && assign->package && !pc->package) {
+        TRIPSIM_RETURN_IF_ERROR(
+            c.Exec("UPDATE promo_codes SET package = $1, destination = $2, strategy = $3, "
+                   "reason = $4 WHERE code = $5",
+                   {P(EncodePackage(*assign->package)), P(assign->destination),
+                    P(assign->assignment.strategy), P(assign->assignment.reason), P(code)})
+                .status());
+        pc->package = assign->package;
+        pc->destination = assign->destination;
+        pc->assignment = assign->assignment;
+      }
+      TRIPSIM_RETURN_IF_ERROR(rule(b, *pc));
+      const std::string provider = pc->package ? pc->package->provider : "";
+      TRIPSIM_ASSIGN_OR_RETURN(
+          free, c.Exec("SELECT " + Cols(kProfileColumns) +
+                           " FROM esim_profiles WHERE provider = $1 AND promo_code IS NULL "
+                           "ORDER BY imported_at LIMIT 1 FOR UPDATE SKIP LOCKED",
+                       {P(provider)}));
+      domain::EsimProfile profile;
+      if (free.size() > 0) {
+        profile = ReadProfile(free, 0);
+      } else if (synthetic) {
+        profile = *synthetic;
+        TRIPSIM_RETURN_IF_ERROR(
+            c.Exec("INSERT INTO esim_profiles (iccid, smdp_address, matching_id, "
+                   "confirmation_code, provider, test_profile, imported_at) "
+                   "VALUES ($1,$2,$3,$4,$5,1,$6)",
+                   {P(profile.iccid), P(profile.smdp_address), P(profile.matching_id),
+                    P(profile.confirmation_code), P(profile.provider), P(now * 1000)})
+                .status());
+      } else {
+        return Status(ErrorCode::kResourceExhausted, "no eSIM in stock for " + provider);
+      }
+      TRIPSIM_RETURN_IF_ERROR(c.Exec("UPDATE esim_profiles SET promo_code = $1, assigned_at = $2 "
+                                     "WHERE iccid = $3 AND promo_code IS NULL",
+                                     {P(code), P(now), P(profile.iccid)})
+                                  .status());
+      TRIPSIM_RETURN_IF_ERROR(
+          c.Exec("UPDATE promo_codes SET status = 'REDEEMED', redeemed_at = $1 WHERE code = $2",
+                 {P(now), P(code)})
+              .status());
+      pc->status = domain::PromoStatus::kRedeemed;
+      pc->redeemed_at = now;
+      bool all = std::all_of(b.promo_codes.begin(), b.promo_codes.end(), [](const auto& p) {
+        return p.status == domain::PromoStatus::kRedeemed ||
+               p.status == domain::PromoStatus::kRevoked;
+      });
+      if (all) {
+        b.status = domain::BookingStatus::kCompleted;
+        TRIPSIM_RETURN_IF_ERROR(
+            c.Exec("UPDATE bookings SET status = 'COMPLETED' WHERE id = $1", {P(b.id)}).status());
+      }
+      TRIPSIM_RETURN_IF_ERROR(EnqueueWebhook(c, b.id, "promo_code.redeemed", code, now));
+      out = {std::move(b), profile, true};
+      return Status::Ok();
+    });
+    if (!st.ok()) return st;
+    return out;
+  }
+
+  Result<std::vector<OutboxItem>> ClaimDueMessages(int64_t now, int64_t lease_until,
+                                                   int limit) override {
+    std::vector<std::pair<std::string, std::string>> claimed;  // (message id, booking id)
+    Status st = Tx([&](Conn& c) -> Status {
+      claimed.clear();
+      TRIPSIM_ASSIGN_OR_RETURN(
+          r, c.Exec("UPDATE messages SET lease_until = $1, attempts = attempts + 1 "
+                    "WHERE id IN (SELECT id FROM messages WHERE status = 'PENDING' "
+                    "AND due_at <= $2 AND (lease_until IS NULL OR lease_until <= $2) "
+                    "ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING id, booking_id",
+                    {P(lease_until), P(now), P(limit)}));
+      for (int i = 0; i < r.size(); ++i) claimed.emplace_back(r.Text(i, 0), r.Text(i, 1));
+      return Status::Ok();
+    });
+    if (!st.ok()) return st;
+    std::vector<OutboxItem> out;
+    for (const auto& [message_id, booking_id] : claimed) {
+      TRIPSIM_ASSIGN_OR_RETURN(b, Read<Booking>([&, &booking_id = booking_id](Conn& c) {
+                                 return QueryBooking(c, "id = $1", {P(booking_id)});
+                               }));
+      for (const auto& m : b.messages) {
+        if (m.id == message_id) out.push_back({m, b});
+      }
+    }
+    return out;
+  }
+
+  Status MarkMessageSent(const std::string& message_id, int64_t sent_at) override {
+    return Tx([&](Conn& c) -> Status {
+      TRIPSIM_RETURN_IF_ERROR(c.Exec("UPDATE messages SET status = 'SENT', sent_at = $1, "
+                                     "lease_until = NULL, last_error = '' WHERE id = $2",
+                                     {P(sent_at), P(message_id)})
+                                  .status());
+      TRIPSIM_ASSIGN_OR_RETURN(booking_id, BookingOfMessage(c, message_id));
+      return EnqueueWebhook(c, booking_id, "message.sent", message_id, sent_at);
+    });
+  }
+
+  Status MarkMessageFailed(const std::string& message_id, const std::string& error,
+                           std::optional<int64_t> retry_at) override {
+    return Tx([&](Conn& c) -> Status {
+      if (retry_at) {
+        return c
+            .Exec(
+                "UPDATE messages SET due_at = $1, last_error = $2, lease_until = NULL "
+                "WHERE id = $3",
+                {P(*retry_at), P(error), P(message_id)})
+            .status();
+      }
+      TRIPSIM_RETURN_IF_ERROR(c.Exec("UPDATE messages SET status = 'FAILED', last_error = $1, "
+                                     "lease_until = NULL WHERE id = $2",
+                                     {P(error), P(message_id)})
+                                  .status());
+      TRIPSIM_ASSIGN_OR_RETURN(booking_id, BookingOfMessage(c, message_id));
+      return EnqueueWebhook(c, booking_id, "message.failed", message_id, SystemClock().NowMillis());
+    });
+  }
+
+  Result<std::vector<WebhookEvent>> ClaimDueWebhooks(int64_t now, int64_t lease_until,
+                                                     int limit) override {
+    std::vector<WebhookEvent> out;
+    Status st = Tx([&](Conn& c) -> Status {
+      out.clear();
+      TRIPSIM_ASSIGN_OR_RETURN(
+          r, c.Exec("UPDATE webhook_events SET lease_until = $1, attempts = attempts + 1 "
+                    "WHERE id IN (SELECT id FROM webhook_events WHERE status = 'PENDING' "
+                    "AND due_at <= $2 AND (lease_until IS NULL OR lease_until <= $2) "
+                    "ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING " +
+                        Cols(kWebhookColumns),
+                    {P(lease_until), P(now), P(limit)}));
+      for (int i = 0; i < r.size(); ++i) out.push_back(ReadWebhook(r, i));
+      return Status::Ok();
+    });
+    if (!st.ok()) return st;
+    return out;
+  }
+
+  Status MarkWebhookDelivered(const std::string& event_id, int64_t) override {
+    return Tx([&](Conn& c) -> Status {
+      return c
+          .Exec(
+              "UPDATE webhook_events SET status = 'DELIVERED', lease_until = NULL, "
+              "last_error = '' WHERE id = $1",
+              {P(event_id)})
+          .status();
+    });
+  }
+
+  Status MarkWebhookFailed(const std::string& event_id, const std::string& error,
+                           std::optional<int64_t> retry_at) override {
+    return Tx([&](Conn& c) -> Status {
+      if (retry_at) {
+        return c
+            .Exec(
+                "UPDATE webhook_events SET due_at = $1, last_error = $2, lease_until = NULL "
+                "WHERE id = $3",
+                {P(*retry_at), P(error), P(event_id)})
+            .status();
+      }
+      return c
+          .Exec(
+              "UPDATE webhook_events SET status = 'DEAD', last_error = $1, lease_until = NULL "
+              "WHERE id = $2",
+              {P(error), P(event_id)})
+          .status();
+    });
+  }
+
+  Status RequeueWebhook(const std::string& event_id, int64_t now) override {
+    return Tx([&](Conn& c) -> Status {
+      TRIPSIM_ASSIGN_OR_RETURN(r,
+                               c.Exec("UPDATE webhook_events SET status = 'PENDING', due_at = $1, "
+                                      "lease_until = NULL WHERE id = $2 RETURNING id",
+                                      {P(now), P(event_id)}));
+      if (r.size() == 0) return NotFound("unknown webhook event " + event_id);
+      return Status::Ok();
+    });
+  }
+
+  Result<std::vector<WebhookEvent>> ListWebhookEvents(const std::string& partner_id,
+                                                      int limit) override {
+    return Read<std::vector<WebhookEvent>>([&](Conn& c) -> Result<std::vector<WebhookEvent>> {
+      TRIPSIM_ASSIGN_OR_RETURN(r, c.Exec("SELECT " + Cols(kWebhookColumns) +
+                                             " FROM webhook_events WHERE partner_id = $1 "
+                                             "ORDER BY created_at DESC, seq DESC LIMIT $2",
+                                         {P(partner_id), P(limit)}));
+      std::vector<WebhookEvent> out;
+      for (int i = 0; i < r.size(); ++i) out.push_back(ReadWebhook(r, i));
+      return out;
+    });
+  }
+
+  Status ExpireIdempotencyKeys(int64_t before_millis) override {
+    return Tx([&](Conn& c) -> Status {
+      return c
+          .Exec(
+              "UPDATE bookings SET idempotency_key = NULL "
+              "WHERE idempotency_key IS NOT NULL AND created_at < $1",
+              {P(before_millis)})
+          .status();
+    });
+  }
+
+  Status RecordFailedAttempts(const std::vector<FailedAttempt>& attempts) override {
+    return Tx([&](Conn& c) -> Status {
+      for (const FailedAttempt& a : attempts) {
+        const std::string column = "failed_" + std::string(domain::FailureReasonName(a.reason));
+        TRIPSIM_RETURN_IF_ERROR(
+            c.Exec("INSERT INTO daily_stats (day, partner_id, " + column +
+                       ") VALUES ($1, $2, $3) ON CONFLICT (day, partner_id) DO UPDATE SET " +
+                       column + " = daily_stats." + column + " + excluded." + column,
+                   {P(static_cast<int64_t>(DateOfMillis(a.at).days)), P(a.partner_id), P(a.count)})
+                .status());
+      }
+      return Status::Ok();
+    });
+  }
+
+  Result<StatsData> QueryStats(Date from, Date to,
+                               const std::optional<std::string>& partner_id) override {
+    return Read<StatsData>([&](Conn& c) -> Result<StatsData> {
+      const std::string where =
+          std::string(" WHERE day BETWEEN $1 AND $2") + (partner_id ? " AND partner_id = $3" : "");
+      Params params = {P(static_cast<int64_t>(from.days)), P(static_cast<int64_t>(to.days))};
+      if (partner_id) params.push_back(P(*partner_id));
+      StatsData out;
+      TRIPSIM_ASSIGN_OR_RETURN(
+          rows, c.Exec("SELECT day, partner_id, accepted, failed_validation, "
+                       "failed_authentication, failed_no_package, failed_conflict, "
+                       "failed_rate_limited, failed_internal, messages_pending, messages_sent, "
+                       "messages_failed, messages_cancelled, codes_issued, codes_redeemed, "
+                       "codes_revoked FROM daily_stats" +
+                           where + " ORDER BY day, partner_id",
+                       params));
+      for (int i = 0; i < rows.size(); ++i) {
+        StatsRow row{Date{static_cast<int32_t>(rows.Int(i, 0))}, rows.Text(i, 1), {}};
+        domain::DayCounters& k = row.counters;
+        k.accepted = rows.Int(i, 2);
+        for (size_t f = 0; f < k.failed.size(); ++f)
+          k.failed[f] = rows.Int(i, 3 + static_cast<int>(f));
+        k.messages_pending = rows.Int(i, 9);
+        k.messages_sent = rows.Int(i, 10);
+        k.messages_failed = rows.Int(i, 11);
+        k.messages_cancelled = rows.Int(i, 12);
+        k.codes_issued = rows.Int(i, 13);
+        k.codes_redeemed = rows.Int(i, 14);
+        k.codes_revoked = rows.Int(i, 15);
+        out.rows.push_back(std::move(row));
+      }
+      TRIPSIM_ASSIGN_OR_RETURN(times, c.Exec("SELECT day, partner_id, steps, n FROM send_times" +
+                                                 where + " ORDER BY day, partner_id, steps",
+                                             params));
+      for (int i = 0; i < times.size(); ++i) {
+        out.send_times.push_back({Date{static_cast<int32_t>(times.Int(i, 0))}, times.Text(i, 1),
+                                  times.Int(i, 2), times.Int(i, 3)});
+      }
+      return out;
+    });
+  }
+
+  Status CreateAccessToken(const AccessToken& t) override {
+    return Tx([&](Conn& c) -> Status {
+      TRIPSIM_ASSIGN_OR_RETURN(
+          r, c.Exec("INSERT INTO access_tokens (token_hash, partner_id, created_at) "
+                    "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING token_hash",
+                    {P(t.token_hash), P(t.partner_id), P(t.created_at)}));
+      if (r.size() == 0) return {ErrorCode::kAlreadyExists, "token exists"};
+      return Status::Ok();
+    });
+  }
+
+  Result<AccessToken> FindAccessToken(const std::string& token_hash) override {
+    return Read<AccessToken>([&](Conn& c) -> Result<AccessToken> {
+      TRIPSIM_ASSIGN_OR_RETURN(r, c.Exec("SELECT token_hash, partner_id, created_at FROM "
+                                         "access_tokens WHERE token_hash = $1",
+                                         {P(token_hash)}));
+      if (r.size() == 0) return NotFound("unknown token");
+      return AccessToken{r.Text(0, 0), r.Text(0, 1), r.Int(0, 2)};
+    });
+  }
+
+  Result<Usage> QueryUsage(int64_t from_millis, int64_t to_millis,
+                           const std::optional<std::string>& partner_id) override {
+    return Read<Usage>([&](Conn& c) -> Result<Usage> {
+      const std::string where = std::string(" WHERE b.created_at >= $1 AND b.created_at < $2") +
+                                (partner_id ? " AND b.partner_id = $3" : "");
+      Params params = {P(from_millis), P(to_millis)};
+      if (partner_id) params.push_back(P(*partner_id));
+      Usage out;
+      TRIPSIM_ASSIGN_OR_RETURN(
+          counts, c.Exec("SELECT b.partner_id, COUNT(*), SUM((b.status = 'CANCELLED')::int) "
+                         "FROM bookings b" +
+                             where + " GROUP BY b.partner_id ORDER BY b.partner_id",
+                         params));
+      for (int i = 0; i < counts.size(); ++i) {
+        out.bookings.emplace_back(counts.Text(i, 0), counts.Int(i, 1));
+        out.cancelled.emplace_back(counts.Text(i, 0), counts.Int(i, 2));
+      }
+      TRIPSIM_ASSIGN_OR_RETURN(
+          codes, c.Exec("SELECT b.partner_id, p.package, COUNT(*), "
+                        "SUM((p.status = 'REDEEMED')::int) FROM promo_codes p "
+                        "JOIN bookings b ON b.id = p.booking_id" +
+                            where +
+                            " AND p.status <> 'REVOKED' GROUP BY b.partner_id, p.package "
+                            "ORDER BY b.partner_id, p.package NULLS FIRST",
+                        params));
+      for (int i = 0; i < codes.size(); ++i) {
+        UsageRow row{codes.Text(i, 0), std::nullopt, codes.Int(i, 2), codes.Int(i, 3)};
+        if (auto doc = codes.OptText(i, 1)) {
+          TRIPSIM_ASSIGN_OR_RETURN(pkg, DecodePackage(*doc));
+          row.package = std::move(pkg);
+        }
+        out.packages.push_back(std::move(row));
+      }
+      return out;
+    });
+  }
+
+  Result<OutboxDepth> QueueDepth(int64_t now) override {
+    return Read<OutboxDepth>([&](Conn& c) -> Result<OutboxDepth> {
+      OutboxDepth out;
+      TRIPSIM_ASSIGN_OR_RETURN(
+          m, c.Exec("SELECT COUNT(*), MIN(due_at) FROM messages WHERE status = 'PENDING' "
+                    "AND due_at <= $1",
+                    {P(now)}));
+      out.messages = m.Int(0, 0);
+      out.oldest_message_due_at = m.OptInt(0, 1);
+      TRIPSIM_ASSIGN_OR_RETURN(
+          w, c.Exec("SELECT COUNT(*), MIN(due_at) FROM webhook_events WHERE status = 'PENDING' "
+                    "AND due_at <= $1",
+                    {P(now)}));
+      out.webhooks = w.Int(0, 0);
+      out.oldest_webhook_due_at = w.OptInt(0, 1);
+      return out;
+    });
+  }
+
+  Status Ping() override {
+    return Read<int>([](Conn& c) -> Result<int> {
+             TRIPSIM_RETURN_IF_ERROR(c.Exec("SELECT 1").status());
+             return 1;
+           })
+        .status();
+  }
+
+ private:
+  // Runs `fn` in a transaction, retrying it after a serialization failure or deadlock, and
+  // once on a fresh connection when the pooled one turns out to be dead (a database restart).
+  template <typename Fn>
+  Status Tx(Fn fn) {
+    Status s;
+    for (int attempt = 0; attempt < kTransactionAttempts; ++attempt) {
+      TRIPSIM_ASSIGN_OR_RETURN(c, pool_.Acquire());
+      s = c->Script("BEGIN");
+      if (!s.ok()) {
+        if (c->broken() && attempt == 0) continue;  // a stale pooled connection
+        return s;
+      }
+      s = fn(*c);
+      if (s.ok()) s = c->Script("COMMIT");
+      if (!s.ok()) (void)c->Script("ROLLBACK");
+      if (s.ok() || !c->retryable()) return s;
+    }
+    return s;
+  }
+
+  // Runs `fn` outside a transaction (each statement sees committed data).
+  template <typename T, typename Fn>
+  Result<T> Read(Fn fn) {
+    for (int attempt = 0;; ++attempt) {
+      TRIPSIM_ASSIGN_OR_RETURN(c, pool_.Acquire());
+      Result<T> r = fn(*c);
+      if (r.ok() || !c->broken() || attempt > 0) return r;
+    }
+  }
+
+  Result<Partner> QueryPartner(const char* column, const std::string& value) {
+    return Read<Partner>([&](Conn& c) -> Result<Partner> {
+      TRIPSIM_ASSIGN_OR_RETURN(
+          r, c.Exec("SELECT " + Cols(kPartnerColumns) + " FROM partners WHERE " + column + " = $1",
+                    {P(value)}));
+      if (r.size() == 0) return NotFound("partner not found");
+      return ReadPartner(r, 0);
+    });
+  }
+
+  pg::Pool pool_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenPostgresStore(const PostgresOptions& options) {
+  auto store = std::make_unique<PostgresStore>(options);
+  if (options.migrate) {
+    TRIPSIM_ASSIGN_OR_RETURN(c, pg::Conn::Connect(options.url));
+    TRIPSIM_RETURN_IF_ERROR(Migrate(*c));
+  } else {
+    TRIPSIM_RETURN_IF_ERROR(store->Ping());
+  }
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace tripsim::store

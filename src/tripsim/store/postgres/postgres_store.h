@@ -1,0 +1,28 @@
+// PostgresStore: the Store on PostgreSQL 15 through libpq (design.md 7), for several tripsimd
+// instances sharing one database. Each write is one transaction on a pooled connection:
+// unique constraints with ON CONFLICT resolve concurrent duplicates across instances, row locks
+// (SELECT ... FOR UPDATE) serialize a cancellation, claim or redemption, and the outboxes are
+// claimed with FOR UPDATE SKIP LOCKED under a lease, so instances share the work and take over
+// a crashed one's claims when its lease ends. Migrations run under an advisory lock.
+//
+//   auto store = OpenPostgresStore({.url = "postgresql://tripsim@db/tripsim"}).value();
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "tripsim/base/status.h"
+#include "tripsim/store/store.h"
+
+namespace tripsim::store {
+
+struct PostgresOptions {
+  std::string url;        // a libpq connection URI: postgresql://user:pass@host:port/db
+  size_t pool_size = 16;  // connections at most
+  bool migrate = true;    // apply pending migrations on open (under an advisory lock)
+};
+
+// Connects (kUnavailable naming the problem when the database cannot be reached) and migrates.
+Result<std::unique_ptr<Store>> OpenPostgresStore(const PostgresOptions& options);
+
+}  // namespace tripsim::store
