@@ -36,7 +36,10 @@ std::optional<int64_t> Rows::OptInt(int row, int col) const {
 Conn::~Conn() { PQfinish(conn_); }
 
 Result<std::unique_ptr<Conn>> Conn::Connect(const std::string& url) {
-  PGconn* c = PQconnectdb(url.c_str());
+  // A connect timeout unless the URL sets one (later keywords win; the URL comes last).
+  const char* keywords[] = {"connect_timeout", "dbname", nullptr};
+  const char* values[] = {"5", url.c_str(), nullptr};
+  PGconn* c = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (PQstatus(c) != CONNECTION_OK) {
     std::string message = PQerrorMessage(c);
     PQfinish(c);
@@ -44,7 +47,9 @@ Result<std::unique_ptr<Conn>> Conn::Connect(const std::string& url) {
     return Unavailable("cannot connect to PostgreSQL: " + message);
   }
   std::unique_ptr<Conn> conn(new Conn(c));
-  TRIPSIM_RETURN_IF_ERROR(conn->Script("SET client_min_messages = warning"));
+  // No statement may hold a handler thread forever.
+  TRIPSIM_RETURN_IF_ERROR(
+      conn->Script("SET client_min_messages = warning; SET statement_timeout = '30s'"));
   return conn;
 }
 
