@@ -11,6 +11,7 @@
 
 #include "tripsim/base/ids.h"
 #include "tripsim/store/memory_store.h"
+#include "tripsim/store/migrations.h"
 #include "tripsim/store/postgres/pg.h"
 #include "tripsim/store/postgres/postgres_store.h"
 #include "tripsim/store/sqlite/sqlite_store.h"
@@ -466,7 +467,8 @@ TEST_P(StoreConformance, AccessTokensAreFoundByTheirHash) {
 
 // PostgreSQL: a fresh database per test on the server named by TRIPSIM_TEST_POSTGRES_URL
 // (scripts/test starts one); without the variable the PostgreSQL cases are not instantiated.
-std::unique_ptr<Store> OpenPostgresForTest(const std::string& dir) {
+// The URL of the test database of `dir` on the server named by TRIPSIM_TEST_POSTGRES_URL.
+std::string PostgresTestUrl(const std::string& dir) {
   const std::string base = std::getenv("TRIPSIM_TEST_POSTGRES_URL");
   std::string name = "t_";
   for (char ch : std::filesystem::path(dir).filename().string().substr(14)) {
@@ -474,10 +476,15 @@ std::unique_ptr<Store> OpenPostgresForTest(const std::string& dir) {
       name += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     }
   }
-  auto admin = pg::Conn::Connect(base);
+  return base.substr(0, base.rfind('/') + 1) + name;
+}
+
+std::unique_ptr<Store> OpenPostgresForTest(const std::string& dir) {
+  const std::string url = PostgresTestUrl(dir);
+  auto admin = pg::Conn::Connect(std::getenv("TRIPSIM_TEST_POSTGRES_URL"));
   EXPECT_TRUE(admin.ok()) << admin.status().message();
-  EXPECT_TRUE((*admin)->Script("CREATE DATABASE " + name).ok());
-  auto store = OpenPostgresStore({.url = base.substr(0, base.rfind('/') + 1) + name});
+  EXPECT_TRUE((*admin)->Script("CREATE DATABASE " + url.substr(url.rfind('/') + 1)).ok());
+  auto store = OpenPostgresStore({.url = url});
   EXPECT_TRUE(store.ok()) << store.status().message();
   return std::move(store).value();
 }
@@ -493,6 +500,30 @@ std::vector<StoreFactory> AllStores() {
 
 INSTANTIATE_TEST_SUITE_P(AllStores, StoreConformance, ::testing::ValuesIn(AllStores()),
                          [](const auto& param_info) { return param_info.param.name; });
+
+TEST(PostgresStore, InstancesStartingTogetherMigrateOnce) {
+  if (!std::getenv("TRIPSIM_TEST_POSTGRES_URL")) GTEST_SKIP() << "TRIPSIM_TEST_POSTGRES_URL unset";
+  const std::string dir = Dir();
+  OpenPostgresForTest(dir).reset();  // creates the database; then empty it again
+  const std::string url = PostgresTestUrl(dir);
+  auto admin = pg::Conn::Connect(url);
+  ASSERT_TRUE(admin.ok());
+  ASSERT_TRUE((*admin)->Script("DROP SCHEMA public CASCADE; CREATE SCHEMA public").ok());
+  std::vector<std::thread> threads;
+  std::atomic<int> opened{0};
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&] {
+      if (OpenPostgresStore({.url = url}).ok()) opened += 1;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(opened, 4);
+  auto versions = (*admin)->Exec("SELECT COUNT(*), COUNT(DISTINCT version) FROM schema_migrations");
+  ASSERT_TRUE(versions.ok());
+  EXPECT_EQ(versions->Int(0, 0), static_cast<int64_t>(Migrations().size()));
+  EXPECT_EQ(versions->Int(0, 1), static_cast<int64_t>(Migrations().size()));
+  std::filesystem::remove_all(dir);
+}
 
 TEST(SqliteStore, KeepsBookingsAcrossReopen) {
   std::string dir = Dir();
