@@ -54,6 +54,7 @@ Status ApplyToml(Config& c, const std::string& path) {
   num("handler_threads", c.handler_threads);
   str("log_level", c.log_level);
   if (auto v = t["metrics_public"].value<bool>()) c.metrics_public = *v;
+  num("traveller_retention_days", c.traveller_retention_days);
   static constexpr const char* kKnown[] = {"listen",
                                            "store",
                                            "env",
@@ -67,7 +68,8 @@ Status ApplyToml(Config& c, const std::string& path) {
                                            "io_threads",
                                            "handler_threads",
                                            "log_level",
-                                           "metrics_public"};
+                                           "metrics_public",
+                                           "traveller_retention_days"};
   for (const auto& [key, value] : t) {
     if (std::find(std::begin(kKnown), std::end(kKnown), key.str()) == std::end(kKnown)) {
       return InvalidArgument("unknown key '" + std::string(key.str()) + "' in " + path);
@@ -90,6 +92,10 @@ Status ApplyEnvironment(Config& c, const std::function<const char*(const char*)>
   str("TRIPSIM_MASTER_KEY", c.master_key);
   str("TRIPSIM_MASTER_KEY_FILE", c.master_key_file);
   str("TRIPSIM_LOG_LEVEL", c.log_level);
+  if (const char* v = getenv("TRIPSIM_TRAVELLER_RETENTION_DAYS")) {
+    TRIPSIM_RETURN_IF_ERROR(
+        ParseInt(v, "TRIPSIM_TRAVELLER_RETENTION_DAYS", c.traveller_retention_days));
+  }
   if (const char* v = getenv("TRIPSIM_METRICS_PUBLIC")) {
     c.metrics_public = std::string_view(v) == "1" || std::string_view(v) == "true";
   }
@@ -181,6 +187,9 @@ Status Validate(const Config& c) {
   }
   if (c.outbox_lease_seconds < 2 || c.outbox_lease_seconds > 3600) {
     issues.push_back({"outbox_lease_seconds", "must be 2 to 3600", {}});
+  }
+  if (c.traveller_retention_days < 0 || c.traveller_retention_days > 3650) {
+    issues.push_back({"traveller_retention_days", "must be 0 to 3650", {}});
   }
   if (c.signature_window_seconds < 1 || c.signature_window_seconds > 86400) {
     issues.push_back({"signature_window_seconds", "must be 1 to 86400", {}});

@@ -34,7 +34,8 @@ struct Config {
   int io_threads = 0;                      // 0: one per core
   int handler_threads = 64;
   std::string log_level = "info";
-  bool metrics_public = false;  // /metrics without an operator token
+  bool metrics_public = false;         // /metrics without an operator token
+  int traveller_retention_days = 365;  // personal fields erased this long after the trip
 
   bool production() const { return env == "production"; }
 };

@@ -207,6 +207,16 @@ int Main(int argc, char** argv) {
       "create", "issue an operator token (every partner, /metrics); printed once, stored hashed");
   admin_common.AddTo(a_create);
 
+  // traveller ...
+  auto* traveller = app.add_subcommand("traveller", "traveller personal data");
+  traveller->require_subcommand(1);
+  CommonFlags traveller_common;
+  std::string erase_email;
+  auto* t_erase = traveller->add_subcommand(
+      "erase", "erase a traveller's names, email and phone from every booking (counts stay)");
+  traveller_common.AddTo(t_erase);
+  t_erase->add_option("--email", erase_email, "the traveller's email address")->required();
+
   // usage ...
   auto* usage = app.add_subcommand("usage", "billing usage");
   usage->require_subcommand(1);
@@ -316,6 +326,13 @@ int Main(int argc, char** argv) {
                        if (name == "webhooks") return ListWebhooks(s, pf.partner_id, false);
                        if (name == "dashboard-token") return IssueDashboardToken(s, pf.partner_id);
                        return SetPartnerEnabled(s, pf.partner_id, name == "enable");
+                     });
+  }
+  if (t_erase->parsed()) {
+    return WithStore(traveller_common, false,
+                     [&](store::Store& s, const std::string&) -> Result<std::string> {
+                       TRIPSIM_ASSIGN_OR_RETURN(n, s.EraseTraveller(erase_email));
+                       return boost::json::serialize(boost::json::object{{"erased_bookings", n}});
                      });
   }
   if (a_create->parsed()) {

@@ -201,6 +201,14 @@ int Serve(const Config& config) {
   });
   BackgroundLoop key_expiry(std::chrono::minutes(10), [&] {
     (void)store->ExpireIdempotencyKeys(clock.NowMillis() - 24 * 3'600'000LL);
+    // Traveller data is kept traveller_retention_days after the trip (design.md 10).
+    const Date before{DateOfMillis(clock.NowMillis()).days - config.traveller_retention_days};
+    Result<int64_t> erased = store->EraseTripsEndedBefore(before);
+    if (!erased.ok()) {
+      log::Warn("traveller.erase_failed", {{"error", erased.status().message()}});
+    } else if (*erased > 0) {
+      log::Info("traveller.erased", {{"bookings", std::to_string(*erased)}});
+    }
     return 0;
   });
   BackgroundLoop attempt_flush(std::chrono::seconds(1), [&] {

@@ -462,6 +462,23 @@ class MemoryStore final : public Store {
     return out;
   }
 
+  Result<int64_t> EraseTraveller(const std::string& email) override {
+    auto lower = [](std::string s) {
+      for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return s;
+    };
+    return Erase([&](const Booking& b) {
+      return b.request.email && lower(*b.request.email) == lower(email);
+    });
+  }
+
+  Result<int64_t> EraseTripsEndedBefore(Date day) override {
+    const std::string before = FormatDate(day);
+    return Erase([&](const Booking& b) {
+      return b.request.return_date.value_or(b.request.departure_date) < before;
+    });
+  }
+
   Result<OutboxDepth> QueueDepth(int64_t now) override {
     std::lock_guard lock(mu_);
     OutboxDepth out;
@@ -504,6 +521,26 @@ class MemoryStore final : public Store {
       }
     }
     return NotFound("message not found");
+  }
+
+  template <typename Pred>
+  Result<int64_t> Erase(Pred pred) {
+    std::lock_guard lock(mu_);
+    int64_t erased = 0;
+    for (auto& [id, b] : bookings_) {
+      domain::BookingRequest& r = b.request;
+      const bool personal = r.email || r.first_name || r.last_name || r.full_name || r.phone;
+      if (!personal || !pred(b)) continue;
+      r.email = r.first_name = r.last_name = r.full_name = r.title = r.phone = r.gender =
+          r.flight_number = std::nullopt;
+      for (auto& m : b.messages) {
+        m.recipient.clear();
+        if (m.status == domain::MessageStatus::kPending)
+          m.status = domain::MessageStatus::kCancelled;
+      }
+      erased += 1;
+    }
+    return erased;
   }
 
   template <typename Fn>

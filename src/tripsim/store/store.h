@@ -256,6 +256,14 @@ class Store {
 
   virtual Result<OutboxDepth> QueueDepth(int64_t now) = 0;
 
+  // Traveller data (design.md 10): erases the personal fields (names, title, email, phone,
+  // gender, flight number) of every booking of this email address (any case, any partner) and
+  // the recipients of their messages; unsent messages are cancelled. Counts stay. Returns the
+  // number of bookings erased.
+  virtual Result<int64_t> EraseTraveller(const std::string& email) = 0;
+  // The same for every booking whose trip ended (return date, else departure date) before `day`.
+  virtual Result<int64_t> EraseTripsEndedBefore(Date day) = 0;
+
   // Ok when the database answers.
   virtual Status Ping() = 0;
 };

@@ -457,6 +457,37 @@ TEST_P(StoreConformance, InventoryImportsAtomicallyAndEachCodeGetsOneProfileUnde
   EXPECT_EQ(done->status, BookingStatus::kCompleted);
 }
 
+TEST_P(StoreConformance, ErasesTravellerDataOnRequestAndAfterTheTripKeepingCounts) {
+  Booking ada = MakeBooking("pt_a", "TRV-1", 1000);  // trip 2026-07-15..22, ada@example.com
+  Booking other = MakeBooking("pt_b", "TRV-2", 1000);
+  other.request.email = "grace@example.com";
+  other.request.return_date = "2026-09-01";
+  other.messages[0].recipient = "grace@example.com";
+  ASSERT_TRUE(store_->CreateBooking(ada).ok());
+  ASSERT_TRUE(store_->CreateBooking(other).ok());
+  auto before = store_->QueryStats(Date{0}, Date{1}, std::nullopt);
+
+  EXPECT_EQ(*store_->EraseTraveller("ADA@Example.com"), 1);
+  EXPECT_EQ(*store_->EraseTraveller("ada@example.com"), 0);  // nothing left to erase
+  Booking erased = *store_->GetBooking("pt_a", ada.id);
+  EXPECT_FALSE(erased.request.email.has_value());
+  EXPECT_FALSE(erased.request.first_name.has_value());
+  EXPECT_EQ(erased.request.booking_id, "TRV-1");  // the partner's reference stays
+  EXPECT_EQ(erased.promo_codes.size(), 2u);
+  EXPECT_EQ(erased.messages[0].recipient, "");
+  EXPECT_EQ(erased.messages[0].status, MessageStatus::kCancelled);  // never sent now
+  EXPECT_TRUE(store_->GetBooking("pt_b", other.id)->request.email.has_value());
+
+  EXPECT_EQ(*store_->EraseTripsEndedBefore(*ParseIsoDate("2026-09-01")), 0);
+  EXPECT_EQ(*store_->EraseTripsEndedBefore(*ParseIsoDate("2026-09-02")), 1);
+  EXPECT_FALSE(store_->GetBooking("pt_b", other.id)->request.email.has_value());
+  auto after = store_->QueryStats(Date{0}, Date{1}, std::nullopt);
+  int64_t accepted_before = 0, accepted_after = 0;
+  for (const auto& r : before->rows) accepted_before += r.counters.accepted;
+  for (const auto& r : after->rows) accepted_after += r.counters.accepted;
+  EXPECT_EQ(accepted_after, accepted_before);
+}
+
 TEST_P(StoreConformance, AccessTokensAreFoundByTheirHash) {
   ASSERT_TRUE(store_->CreateAccessToken({"hash-admin", "", 1}).ok());
   ASSERT_TRUE(store_->CreateAccessToken({"hash-a", "pt_a", 2}).ok());

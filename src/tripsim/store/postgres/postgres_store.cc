@@ -905,6 +905,14 @@ class PostgresStore final : public Store {
     });
   }
 
+  Result<int64_t> EraseTraveller(const std::string& email) override {
+    return Erase("lower(email) = lower($1)", P(email));
+  }
+
+  Result<int64_t> EraseTripsEndedBefore(Date day) override {
+    return Erase("COALESCE(return_date, departure_date) < $1", P(FormatDate(day)));
+  }
+
   Result<OutboxDepth> QueueDepth(int64_t now) override {
     return Read<OutboxDepth>([&](Conn& c) -> Result<OutboxDepth> {
       OutboxDepth out;
@@ -961,6 +969,33 @@ class PostgresStore final : public Store {
       Result<T> r = fn(*c);
       if (r.ok() || !c->broken() || attempt > 0) return r;
     }
+  }
+
+  // Erases the personal fields of the bookings matching `where` ($1 = value), not erased yet.
+  Result<int64_t> Erase(const std::string& where, const pg::Param& value) {
+    int64_t erased = 0;
+    Status st = Tx([&](Conn& c) -> Status {
+      const std::string selected = "SELECT id FROM bookings WHERE (" + where +
+                                   ") AND (email IS NOT NULL OR first_name IS NOT NULL OR "
+                                   "last_name IS NOT NULL OR full_name IS NOT NULL OR "
+                                   "phone IS NOT NULL)";
+      TRIPSIM_RETURN_IF_ERROR(
+          c.Exec("UPDATE messages SET recipient = '', status = CASE WHEN status = 'PENDING' "
+                 "THEN 'CANCELLED' ELSE status END WHERE booking_id IN (" +
+                     selected + ")",
+                 {value})
+              .status());
+      TRIPSIM_ASSIGN_OR_RETURN(
+          r, c.Exec("UPDATE bookings SET email = NULL, first_name = NULL, last_name = NULL, "
+                    "full_name = NULL, title = NULL, phone = NULL, gender = NULL, "
+                    "flight_number = NULL WHERE id IN (" +
+                        selected + ") RETURNING id",
+                    {value}));
+      erased = r.size();
+      return Status::Ok();
+    });
+    if (!st.ok()) return st;
+    return erased;
   }
 
   Result<Partner> QueryPartner(const char* column, const std::string& value) {

@@ -911,6 +911,15 @@ class SqliteStore final : public Store {
     });
   }
 
+  Result<int64_t> EraseTraveller(const std::string& email) override {
+    return Erase("lower(email) = lower(?1)", [&](Stmt& s) { s.Bind(1, email); });
+  }
+
+  Result<int64_t> EraseTripsEndedBefore(Date day) override {
+    return Erase("COALESCE(return_date, departure_date) < ?1",
+                 [&](Stmt& s) { s.Bind(1, FormatDate(day)); });
+  }
+
   Result<OutboxDepth> QueueDepth(int64_t now) override {
     return Read<OutboxDepth>([&](Db& db) -> Result<OutboxDepth> {
       OutboxDepth out;
@@ -957,6 +966,35 @@ class SqliteStore final : public Store {
     std::lock_guard lock(pool_mu_);
     pool_.push_back(std::move(db));
     return r;
+  }
+
+  // Erases the personal fields of the bookings matching `where` (and not erased yet).
+  template <typename Bind>
+  Result<int64_t> Erase(const std::string& where, Bind bind) {
+    int64_t erased = 0;
+    Status st = writer_.Submit([&](Db& db) -> Status {
+      const std::string selected = "SELECT id FROM bookings WHERE (" + where +
+                                   ") AND (email IS NOT NULL OR first_name IS NOT NULL OR "
+                                   "last_name IS NOT NULL OR full_name IS NOT NULL OR "
+                                   "phone IS NOT NULL)";
+      TRIPSIM_ASSIGN_OR_RETURN(
+          m, db.Prepare("UPDATE messages SET recipient = '', status = CASE WHEN status = "
+                        "'PENDING' THEN 'CANCELLED' ELSE status END WHERE booking_id IN (" +
+                        selected + ")"));
+      bind(m);
+      TRIPSIM_RETURN_IF_ERROR(m.Run());
+      TRIPSIM_ASSIGN_OR_RETURN(
+          b, db.Prepare("UPDATE bookings SET email = NULL, first_name = NULL, last_name = NULL, "
+                        "full_name = NULL, title = NULL, phone = NULL, gender = NULL, "
+                        "flight_number = NULL WHERE id IN (" +
+                        selected + ")"));
+      bind(b);
+      TRIPSIM_RETURN_IF_ERROR(b.Run());
+      erased = sqlite3_changes(db.raw());
+      return Status::Ok();
+    });
+    if (!st.ok()) return st;
+    return erased;
   }
 
   Result<Partner> QueryPartner(const char* where, const std::string& value) {
