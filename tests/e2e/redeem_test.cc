@@ -206,5 +206,33 @@ TEST(Redeem, ProductionNeverInventsProfiles) {
   EXPECT_FALSE(r.headers["retry-after"].empty());
 }
 
+TEST(Redeem, GuessingCodesFromOneAddressGets429AndOtherAddressesAreNotHeldBack) {
+  auto server = TripsimdProcess::Start({.env = {{"TRIPSIM_TRUSTED_PROXIES", "127.0.0.1"}}});
+  ASSERT_NE(server, nullptr);
+  std::string code = FirstCode(*server, "GUESS-1");
+  auto redeem_from = [&](const std::string& client, const std::string& c) {
+    return RawRequest("POST", server->url() + "/api/promo-codes/" + c + "/redeem",
+                      {"X-Forwarded-For: 198.51.100.7, " + client});
+  };
+  int refused_at = 0;
+  for (int i = 1; i <= 15 && refused_at == 0; ++i) {
+    RawResponse r = redeem_from("203.0.113.9", "AAAA-BBBB-" + std::to_string(1000 + i));
+    if (r.status == 429)
+      refused_at = i;
+    else
+      EXPECT_EQ(r.status, 404);
+  }
+  EXPECT_EQ(refused_at, 11);  // ten wrong guesses, then refused
+  RawResponse refused = redeem_from("203.0.113.9", code);
+  EXPECT_EQ(refused.status, 429);  // even a right code, until the bucket refills
+  EXPECT_FALSE(refused.headers["retry-after"].empty());
+  EXPECT_EQ(Json(refused.body).at("error").at("code").as_int64(), 429);
+  RawResponse page =
+      RawRequest("GET", server->url() + "/redeem/" + code, {"X-Forwarded-For: 203.0.113.9"});
+  EXPECT_EQ(page.status, 429);
+  EXPECT_NE(page.body.find("Too many attempts"), std::string::npos);
+  EXPECT_EQ(redeem_from("203.0.113.10", code).status, 200);  // another traveller
+}
+
 }  // namespace
 }  // namespace tripsim::testing

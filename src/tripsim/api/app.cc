@@ -1,5 +1,6 @@
 #include "tripsim/api/app.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "tripsim/api/admin_routes.h"
@@ -71,6 +72,20 @@ App::App(AppDeps deps, AppOptions options)
 App::~App() = default;
 
 const Router& App::router() const { return routes_->router_; }
+
+std::string ClientAddress(const HttpRequest& r, const std::vector<std::string>& trusted_proxies) {
+  if (std::find(trusted_proxies.begin(), trusted_proxies.end(), r.peer) == trusted_proxies.end()) {
+    return r.peer;
+  }
+  auto forwarded = r.Header("x-forwarded-for");
+  if (!forwarded) return r.peer;
+  std::string_view hops = *forwarded;
+  std::string_view last =
+      hops.substr(hops.rfind(',') == std::string_view::npos ? 0 : hops.rfind(',') + 1);
+  while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
+  while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
+  return last.empty() || last.size() > 64 ? r.peer : std::string(last);
+}
 
 HttpResponse App::Handle(const HttpRequest& request) const {
   auto start = std::chrono::steady_clock::now();

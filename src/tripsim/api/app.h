@@ -26,7 +26,17 @@ struct AppOptions {
   int64_t signature_window_millis = 300'000;
   std::vector<std::string> enabled_channels = {"EMAIL"};
   bool metrics_public = false;  // /metrics without a token (it holds per-partner business data)
+  // Proxies whose X-Forwarded-For names the client (design.md 10, "Client addresses").
+  std::vector<std::string> trusted_proxies;
+  // Wrong promo codes or claim links one client address may try (redeem and claim, pages and
+  // API): a burst, then one more every 6 seconds; beyond it 429 (codes cannot be guessed).
+  double public_guesses_per_second = 1.0 / 6;
+  double public_guess_burst = 10;
 };
+
+// The client's address: the peer, or the last X-Forwarded-For hop when the peer is a trusted
+// proxy.
+std::string ClientAddress(const HttpRequest& r, const std::vector<std::string>& trusted_proxies);
 
 struct AppDeps {
   store::Store& store;

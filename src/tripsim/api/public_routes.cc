@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "tripsim/api/error_table.h"
+#include "tripsim/auth/rate_limiter.h"
 #include "tripsim/base/date.h"
 #include "tripsim/booking/promo_code.h"
 #include "tripsim/domain/geography.h"
@@ -23,11 +24,54 @@ void AddPageHeaders(HttpResponse& r) {
   r.headers.emplace_back("cache-control", "no-store");
 }
 
+// Limits the wrong codes and links one client address may try: a request from an address
+// whose bucket is empty gets 429; each 404 (an unknown code or link) takes a token.
+class GuessLimit {
+ public:
+  GuessLimit(const AppDeps& deps, const AppOptions& options)
+      : limiter_(deps.clock),
+        limit_{options.public_guesses_per_second, options.public_guess_burst},
+        trusted_(options.trusted_proxies) {}
+
+  // Wraps a public handler; `page` answers refusals as an HTML page instead of JSON.
+  RouteHandler Guard(RouteHandler handler, bool page) {
+    return [this, handler = std::move(handler), page](const HttpRequest& r, const PathParams& p) {
+      const std::string address = ClientAddress(r, trusted_);
+      if (Status s = limiter_.Check(address, limit_); !s.ok()) {
+        HttpResponse refused = ErrorResponse(s);
+        if (page) {
+          refused.content_type = "text/html; charset=utf-8";
+          refused.body =
+              render::RedeemErrorPage("Too many attempts",
+                                      "Too many unknown codes from your network. Please wait a "
+                                      "minute, then check the code in your email and try again.");
+          AddPageHeaders(refused);
+        }
+        return refused;
+      }
+      HttpResponse res = handler(r, p);
+      if (res.status == 404) (void)limiter_.Take(address, limit_);
+      return res;
+    };
+  }
+
+ private:
+  auth::RateLimiter limiter_;
+  auth::RateLimit limit_;
+  std::vector<std::string> trusted_;
+};
+
 }  // namespace
 
-void AddPublicRoutes(Router& router, const AppDeps& deps, const AppOptions&) {
-  router.Add(
-      "POST", "/api/promo-codes/claim/{uuid}", [&deps](const HttpRequest& r, const PathParams& p) {
+void AddPublicRoutes(Router& router, const AppDeps& deps, const AppOptions& options) {
+  auto guesses = std::make_shared<GuessLimit>(deps, options);
+  auto add = [&](const char* method, const char* pattern, bool page, RouteHandler handler) {
+    router.Add(method, pattern,
+               [guesses, guarded = guesses->Guard(std::move(handler), page)](
+                   const HttpRequest& r, const PathParams& p) { return guarded(r, p); });
+  };
+  add("POST", "/api/promo-codes/claim/{uuid}", false,
+      [&deps](const HttpRequest& r, const PathParams& p) {
         TRIPSIM_ASSIGN_OR_RESPOND(email, wire::ParseClaimRequest(r.body));
         TRIPSIM_ASSIGN_OR_RESPOND(b, deps.bookings.Claim(p.at("uuid"), email));
         for (const auto& code : b.promo_codes) {
@@ -41,19 +85,18 @@ void AddPublicRoutes(Router& router, const AppDeps& deps, const AppOptions&) {
         }
         return ErrorResponse(Internal("claimed code missing from its booking"));
       });
-  router.Add("POST", "/api/promo-codes/{promo_code}/redeem",
-             [&deps](const HttpRequest& req, const PathParams& p) {
-               TRIPSIM_ASSIGN_OR_RESPOND(destination, wire::ParseRedeemRequest(req.body));
-               TRIPSIM_ASSIGN_OR_RESPOND(r, deps.bookings.Redeem(p.at("promo_code"), destination));
-               return HttpResponse{
-                   200,
-                   "application/json",
-                   wire::EncodeSuccess(wire::EncodeRedemption(
-                       r.profile, render::IosInstallUrl(domain::ActivationCode(r.profile)),
-                       render::InstallSteps())),
-                   {}};
-             });
-  router.Add("GET", "/redeem/{promo_code}", [&deps](const HttpRequest&, const PathParams& p) {
+  add("POST", "/api/promo-codes/{promo_code}/redeem", false,
+      [&deps](const HttpRequest& req, const PathParams& p) {
+        TRIPSIM_ASSIGN_OR_RESPOND(destination, wire::ParseRedeemRequest(req.body));
+        TRIPSIM_ASSIGN_OR_RESPOND(r, deps.bookings.Redeem(p.at("promo_code"), destination));
+        return HttpResponse{200,
+                            "application/json",
+                            wire::EncodeSuccess(wire::EncodeRedemption(
+                                r.profile, render::IosInstallUrl(domain::ActivationCode(r.profile)),
+                                render::InstallSteps())),
+                            {}};
+      });
+  add("GET", "/redeem/{promo_code}", true, [&deps](const HttpRequest&, const PathParams& p) {
     const std::string& typed = p.at("promo_code");
     Result<store::Redemption> r = deps.bookings.FindRedemption(typed);
     HttpResponse page{200, "text/html; charset=utf-8", "", {}};
@@ -94,7 +137,7 @@ void AddPublicRoutes(Router& router, const AppDeps& deps, const AppOptions&) {
     AddPageHeaders(page);
     return page;
   });
-  router.Add("GET", "/claim/{uuid}", [&deps](const HttpRequest&, const PathParams& p) {
+  add("GET", "/claim/{uuid}", true, [&deps](const HttpRequest&, const PathParams& p) {
     const std::string& uuid = p.at("uuid");
     Result<domain::Booking> b = deps.bookings.FindByPromoUuid(uuid);
     const domain::PromoCode* code = nullptr;

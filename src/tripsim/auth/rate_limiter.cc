@@ -6,6 +6,14 @@
 namespace tripsim::auth {
 
 Status RateLimiter::Take(const std::string& key, const RateLimit& limit) {
+  return Use(key, limit, 1.0);
+}
+
+Status RateLimiter::Check(const std::string& key, const RateLimit& limit) {
+  return Use(key, limit, 0.0);
+}
+
+Status RateLimiter::Use(const std::string& key, const RateLimit& limit, double tokens) {
   if (limit.per_second <= 0) return Status::Ok();
   const double burst = std::max(1.0, limit.burst);
   const int64_t now = clock_.NowMillis();
@@ -17,7 +25,7 @@ Status RateLimiter::Take(const std::string& key, const RateLimit& limit) {
       std::min(burst, b.tokens + static_cast<double>(now - b.updated) / 1000.0 * limit.per_second);
   b.updated = now;
   if (b.tokens >= 1.0) {
-    b.tokens -= 1.0;
+    b.tokens -= tokens;
     return Status::Ok();
   }
   int wait = static_cast<int>(std::ceil((1.0 - b.tokens) / limit.per_second));

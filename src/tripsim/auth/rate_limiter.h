@@ -25,12 +25,16 @@ class RateLimiter {
 
   // Takes one token from `key`'s bucket. Thread-safe.
   Status Take(const std::string& key, const RateLimit& limit) EXCLUDES(mu_);
+  // Like Take, without taking: kResourceExhausted when the bucket is empty now.
+  Status Check(const std::string& key, const RateLimit& limit) EXCLUDES(mu_);
 
  private:
   struct Bucket {
     double tokens = 0;
     int64_t updated = 0;  // millis
   };
+
+  Status Use(const std::string& key, const RateLimit& limit, double tokens) EXCLUDES(mu_);
 
   const Clock& clock_;
   Mutex mu_;

@@ -20,5 +20,18 @@ TEST(RateLimiter, AllowsABurstThenRefillsAtTheRate) {
   EXPECT_TRUE(limiter.Take("a", {}).ok());  // unlimited
 }
 
+TEST(RateLimiter, CheckRefusesAnEmptyBucketWithoutTaking) {
+  FakeClock clock(0);
+  RateLimiter limiter(clock);
+  RateLimit limit{.per_second = 1, .burst = 2};
+  EXPECT_TRUE(limiter.Check("a", limit).ok());
+  EXPECT_TRUE(limiter.Check("a", limit).ok());  // checking takes nothing
+  EXPECT_TRUE(limiter.Take("a", limit).ok());
+  EXPECT_TRUE(limiter.Take("a", limit).ok());
+  EXPECT_EQ(limiter.Check("a", limit).code(), ErrorCode::kResourceExhausted);
+  clock.Advance(std::chrono::milliseconds(1000));
+  EXPECT_TRUE(limiter.Check("a", limit).ok());
+}
+
 }  // namespace
 }  // namespace tripsim::auth

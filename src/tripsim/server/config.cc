@@ -55,6 +55,12 @@ Status ApplyToml(Config& c, const std::string& path) {
   str("log_level", c.log_level);
   if (auto v = t["metrics_public"].value<bool>()) c.metrics_public = *v;
   num("traveller_retention_days", c.traveller_retention_days);
+  if (const toml::array* proxies = t["trusted_proxies"].as_array()) {
+    c.trusted_proxies.clear();
+    for (const auto& p : *proxies) {
+      if (auto v = p.value<std::string>()) c.trusted_proxies.push_back(*v);
+    }
+  }
   static constexpr const char* kKnown[] = {"listen",
                                            "store",
                                            "env",
@@ -69,7 +75,8 @@ Status ApplyToml(Config& c, const std::string& path) {
                                            "handler_threads",
                                            "log_level",
                                            "metrics_public",
-                                           "traveller_retention_days"};
+                                           "traveller_retention_days",
+                                           "trusted_proxies"};
   for (const auto& [key, value] : t) {
     if (std::find(std::begin(kKnown), std::end(kKnown), key.str()) == std::end(kKnown)) {
       return InvalidArgument("unknown key '" + std::string(key.str()) + "' in " + path);
@@ -92,6 +99,15 @@ Status ApplyEnvironment(Config& c, const std::function<const char*(const char*)>
   str("TRIPSIM_MASTER_KEY", c.master_key);
   str("TRIPSIM_MASTER_KEY_FILE", c.master_key_file);
   str("TRIPSIM_LOG_LEVEL", c.log_level);
+  if (const char* v = getenv("TRIPSIM_TRUSTED_PROXIES")) {  // "10.0.0.1,10.0.0.2"
+    c.trusted_proxies.clear();
+    std::string list = v;
+    for (size_t start = 0; start < list.size();) {
+      size_t comma = std::min(list.find(',', start), list.size());
+      if (comma > start) c.trusted_proxies.push_back(list.substr(start, comma - start));
+      start = comma + 1;
+    }
+  }
   if (const char* v = getenv("TRIPSIM_TRAVELLER_RETENTION_DAYS")) {
     TRIPSIM_RETURN_IF_ERROR(
         ParseInt(v, "TRIPSIM_TRAVELLER_RETENTION_DAYS", c.traveller_retention_days));

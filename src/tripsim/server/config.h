@@ -34,8 +34,9 @@ struct Config {
   int io_threads = 0;                      // 0: one per core
   int handler_threads = 64;
   std::string log_level = "info";
-  bool metrics_public = false;         // /metrics without an operator token
-  int traveller_retention_days = 365;  // personal fields erased this long after the trip
+  bool metrics_public = false;               // /metrics without an operator token
+  int traveller_retention_days = 365;        // personal fields erased this long after the trip
+  std::vector<std::string> trusted_proxies;  // their X-Forwarded-For names the client
 
   bool production() const { return env == "production"; }
 };

@@ -159,6 +159,7 @@ int Serve(const Config& config) {
   app_options.public_url = url;
   app_options.signature_window_millis = int64_t{config.signature_window_seconds} * 1000;
   app_options.metrics_public = config.metrics_public;
+  app_options.trusted_proxies = config.trusted_proxies;
   dashboard::AttemptRecorder attempts(*store);
   api::App app({*store, bookings, partners, catalogs, clock, attempts}, app_options);
   server.SetHandlers(app.ServerHandlers());
