@@ -14,7 +14,7 @@ class OneKey : public tripsim::auth::KeyStore {
       std::string_view key) const override {
     if (key != "tk_fuzz") return std::optional<tripsim::auth::Credentials>();
     return std::optional<tripsim::auth::Credentials>(
-        tripsim::auth::Credentials{"pt_fuzz", "secret", true, key.size() % 2 == 0});
+        tripsim::auth::Credentials{"pt_fuzz", "secret", true, key.size() % 2 == 0, "", 0});
   }
 };
 

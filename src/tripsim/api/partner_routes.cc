@@ -22,7 +22,8 @@ class DirectoryKeyStore final : public auth::KeyStore {
     TRIPSIM_ASSIGN_OR_RETURN(p, dir_.FindByApiKey(std::string(api_key)));
     if (!p) return std::optional<auth::Credentials>();
     return std::optional<auth::Credentials>(auth::Credentials{
-        p->partner.id, p->secret, p->partner.enabled, p->partner.require_body_hash});
+        p->partner.id, p->secret, p->partner.enabled, p->partner.require_body_hash,
+        p->previous_secret, p->partner.previous_secret_until});
   }
 
  private:

@@ -89,9 +89,15 @@ Verification Verify(const SignedRequest& request, const KeyStore& keys, const Cl
     }
     body_hash = *request.content_sha256;
   }
-  std::string expected =
-      Sign(creds.secret, *request.timestamp, request.method, request.target, body_hash);
-  if (!crypto::ConstantTimeEquals(Lower(*request.signature), expected)) {
+  const std::string given = Lower(*request.signature);
+  const bool current = crypto::ConstantTimeEquals(
+      given, Sign(creds.secret, *request.timestamp, request.method, request.target, body_hash));
+  const bool previous =
+      !current && !creds.previous_secret.empty() &&
+      clock.NowMillis() <= creds.previous_secret_until &&
+      crypto::ConstantTimeEquals(given, Sign(creds.previous_secret, *request.timestamp,
+                                             request.method, request.target, body_hash));
+  if (!current && !previous) {
     v.status = Unauthenticated("Invalid signature");
     return v;
   }

@@ -25,6 +25,9 @@ struct Credentials {
   std::string secret;  // plaintext; held only in memory
   bool enabled = true;
   bool require_body_hash = false;
+  // During a rotation: the previous secret, accepted too until previous_secret_until.
+  std::string previous_secret;
+  int64_t previous_secret_until = 0;  // Unix millis
 };
 
 // Looks up the credentials of an API key. Implementations are thread-safe.

@@ -24,7 +24,7 @@ class MapKeyStore : public KeyStore {
 
 class VerifierTest : public ::testing::Test {
  protected:
-  VerifierTest() : clock_(kNow) { keys_.creds["key1"] = {"pt_1", "s3cret", true, false}; }
+  VerifierTest() : clock_(kNow) { keys_.creds["key1"] = {"pt_1", "s3cret", true, false, "", 0}; }
 
   Verification Check(std::string ts, std::string sig, std::string target = "/api/bookings") {
     ts_ = std::move(ts);
@@ -41,6 +41,20 @@ class VerifierTest : public ::testing::Test {
   MapKeyStore keys_;
   std::string ts_, sig_, target_;
 };
+
+TEST_F(VerifierTest, ThePreviousSecretWorksUntilItsRotationGraceEnds) {
+  keys_.creds["key1"].previous_secret = "old-secret";
+  keys_.creds["key1"].previous_secret_until = kNow + 1000;
+  const std::string ts = std::to_string(kNow);
+  EXPECT_TRUE(Check(ts, SignAt(kNow)).status.ok());  // the new one
+  EXPECT_TRUE(Check(ts, Sign("old-secret", ts, "POST", "/api/bookings")).status.ok());
+  EXPECT_FALSE(Check(ts, Sign("other", ts, "POST", "/api/bookings")).status.ok());
+  clock_.Advance(std::chrono::milliseconds(1001));
+  const std::string later = std::to_string(kNow + 1001);
+  EXPECT_EQ(Check(later, Sign("old-secret", later, "POST", "/api/bookings")).status.message(),
+            "Invalid signature");
+  EXPECT_TRUE(Check(later, SignAt(kNow + 1001)).status.ok());
+}
 
 TEST_F(VerifierTest, MatchesTheGuidesStringToSign) {
   EXPECT_EQ(StringToSign("1715558400000", "GET", "/api/bookings?perPage=10"),

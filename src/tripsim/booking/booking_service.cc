@@ -67,6 +67,18 @@ Result<CreateOutcome> BookingService::Create(const ActivePartner& partner,
                                             : Result<Booking>(NotFound(""));
   if (existing.ok()) return Repeat(*existing, fingerprint);
   if (existing.status().code() != ErrorCode::kNotFound) return existing.status();
+  if (const int limit = partner.partner.daily_booking_limit; limit > 0) {
+    // Checked before the write: requests in flight at the same moment may pass it together.
+    const int64_t now = clock_.NowMillis();
+    TRIPSIM_ASSIGN_OR_RETURN(today, store_.BookingsOnDay(partner_id, DateOfMillis(now)));
+    if (today >= limit) {
+      const int64_t midnight = MillisOfDate(Date{DateOfMillis(now).days + 1});
+      return Status(ErrorCode::kResourceExhausted, "Daily booking limit of " +
+                                                       std::to_string(limit) +
+                                                       " reached; it resets at 00:00 UTC")
+          .WithRetryAfter(static_cast<int>((midnight - now + 999) / 1000));
+    }
+  }
 
   std::vector<FieldIssue> warnings;
   TRIPSIM_ASSIGN_OR_RETURN(booking, Build(partner, request, key, warnings));

@@ -12,6 +12,10 @@ Result<ActivePartner> Activate(const domain::Partner& partner, std::string_view 
     return Internal("the secret of partner " + partner.id + " does not open with this master key");
   }
   a.secret = std::move(secret).value();
+  if (!partner.previous_secret_sealed.empty()) {
+    Result<std::string> previous = crypto::Open(master_key, partner.previous_secret_sealed);
+    if (previous.ok()) a.previous_secret = std::move(previous).value();
+  }
   Result<strategy::StrategyConfig> s = strategy::ParseStrategy(partner.strategy_json);
   if (!s.ok()) return Internal("the stored strategy of partner " + partner.id + " is invalid");
   a.strategy = std::move(s).value();

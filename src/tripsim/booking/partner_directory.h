@@ -22,7 +22,8 @@ namespace tripsim::booking {
 
 struct ActivePartner {
   domain::Partner partner;
-  std::string secret;  // the plaintext API secret; never logged
+  std::string secret;           // the plaintext API secret; never logged
+  std::string previous_secret;  // during a rotation (until partner.previous_secret_until)
   strategy::StrategyConfig strategy;
   strategy::Policy policy;
 };

@@ -22,10 +22,13 @@ struct Partner {
   std::string email_from;
   std::string email_reply_to;
   std::string display_name;
-  int reminder_days = 0;
-  double rate_limit = 0;   // API requests per second (burst: twice that); 0: unlimited   // > 0: a
-                           // reminder email this many days before departure
+  int reminder_days = 0;   // > 0: a reminder email this many days before departure
+  double rate_limit = 0;   // API requests per second (burst: twice that); 0: unlimited
   int64_t created_at = 0;  // Unix millis
+  // During a secret rotation the previous secret keeps working until previous_secret_until.
+  std::string previous_secret_sealed;  // empty: none
+  int64_t previous_secret_until = 0;   // Unix millis
+  int daily_booking_limit = 0;         // bookings per UTC day; 0: no limit
   bool operator==(const Partner&) const = default;
 };
 

@@ -96,7 +96,7 @@ struct PartnerFlags {
   std::string partner_id;
   std::optional<std::string> name, strategy, webhook_url, email_from, email_reply_to, display_name,
       allow_list, package_types, require_body_hash;
-  std::optional<int> reminder_days;
+  std::optional<int> reminder_days, daily_limit;
   std::optional<std::string> rate_limit;
 
   void AddSettings(CLI::App* app) {
@@ -111,6 +111,8 @@ struct PartnerFlags {
                     "permitted package types, comma-separated (data-limited,unlimited,starter)");
     app->add_option("--rate-limit", rate_limit,
                     "API requests per second, e.g. 20 or 20/s (0: none)");
+    app->add_option("--daily-limit", daily_limit,
+                    "bookings the partner may create per UTC day (0: no limit)");
     app->add_option("--reminder-days", reminder_days,
                     "email a reminder this many days before departure (0: none)");
     app->add_option("--require-body-hash", require_body_hash,
@@ -133,6 +135,7 @@ struct PartnerFlags {
     if (package_types) s.package_types = SplitCommas(*package_types);
     if (require_body_hash) s.require_body_hash = *require_body_hash == "true";
     s.reminder_days = reminder_days;
+    s.daily_booking_limit = daily_limit;
     if (rate_limit) {
       std::string r = *rate_limit;
       if (r.size() > 2 && r.substr(r.size() - 2) == "/s") r.resize(r.size() - 2);
@@ -187,6 +190,7 @@ int Main(int argc, char** argv) {
   auto* p_list = partner->add_subcommand("list", "list partners (no secrets)");
   partner_common.AddTo(p_list);
   std::map<std::string, CLI::App*> by_id_commands;
+  int grace_hours = 24;
   for (const char* name : {"enable", "disable", "rotate-secret", "webhooks", "dashboard-token"}) {
     auto* sub =
         partner->add_subcommand(name, std::string(name) == "webhooks"
@@ -196,6 +200,10 @@ int Main(int argc, char** argv) {
                                           : std::string(name) + " a partner");
     partner_common.AddTo(sub);
     sub->add_option("--partner", pf.partner_id, "partner id")->required();
+    if (std::string(name) == "rotate-secret") {
+      sub->add_option("--grace-hours", grace_hours,
+                      "hours the previous secret keeps working (default 24; 0: stops at once)");
+    }
     by_id_commands[name] = sub;
   }
 
@@ -322,7 +330,9 @@ int Main(int argc, char** argv) {
     if (!sub->parsed()) continue;
     return WithStore(partner_common, name == "rotate-secret",
                      [&, name = name](store::Store& s, const std::string& key) {
-                       if (name == "rotate-secret") return RotateSecret(s, key, pf.partner_id);
+                       if (name == "rotate-secret") {
+                         return RotateSecret(s, key, SystemClock(), pf.partner_id, grace_hours);
+                       }
                        if (name == "webhooks") return ListWebhooks(s, pf.partner_id, false);
                        if (name == "dashboard-token") return IssueDashboardToken(s, pf.partner_id);
                        return SetPartnerEnabled(s, pf.partner_id, name == "enable");

@@ -69,6 +69,12 @@ Status Apply(const PartnerSpec& spec, const std::string& master_key, Partner& p)
     }
     p.rate_limit = *spec.rate_limit;
   }
+  if (spec.daily_booking_limit) {
+    if (*spec.daily_booking_limit < 0 || *spec.daily_booking_limit > 100'000'000) {
+      issues.push_back({"daily_booking_limit", "must be 0 (none) to 100000000", {}});
+    }
+    p.daily_booking_limit = *spec.daily_booking_limit;
+  }
   if (spec.reminder_days) {
     if (*spec.reminder_days < 0 || *spec.reminder_days > 60) {
       issues.push_back({"reminder_days", "must be 0 (no reminder) to 60", {}});
@@ -119,7 +125,8 @@ json::object Describe(const Partner& p) {
           {"email_reply_to", p.email_reply_to},
           {"display_name", p.display_name},
           {"reminder_days", p.reminder_days},
-          {"rate_limit", p.rate_limit}};
+          {"rate_limit", p.rate_limit},
+          {"daily_booking_limit", p.daily_booking_limit}};
 }
 
 }  // namespace
@@ -162,14 +169,23 @@ Result<std::string> SetPartnerEnabled(store::Store& store, const std::string& pa
 }
 
 Result<std::string> RotateSecret(store::Store& store, const std::string& master_key,
-                                 const std::string& partner_id) {
+                                 const Clock& clock, const std::string& partner_id,
+                                 int grace_hours) {
+  if (grace_hours < 0 || grace_hours > 24 * 30) {
+    return InvalidArgument("--grace-hours must be 0 to 720");
+  }
   TRIPSIM_ASSIGN_OR_RETURN(p, store.GetPartner(partner_id));
   std::string secret = NewSecret();
   TRIPSIM_ASSIGN_OR_RETURN(sealed, crypto::Seal(master_key, secret));
+  p.previous_secret_sealed = grace_hours > 0 ? p.secret_sealed : "";
+  p.previous_secret_until = clock.NowMillis() + int64_t{grace_hours} * 3'600'000;
   p.secret_sealed = sealed;
   TRIPSIM_RETURN_IF_ERROR(store.UpdatePartner(p));
-  return json::serialize(
-      json::object{{"partner_id", p.id}, {"api_key", p.api_key}, {"api_secret", secret}});
+  json::object out{{"partner_id", p.id}, {"api_key", p.api_key}, {"api_secret", secret}};
+  out["previous_secret_valid_until"] = grace_hours > 0
+                                           ? json::value(FormatTimestamp(p.previous_secret_until))
+                                           : json::value(nullptr);
+  return json::serialize(out);
 }
 
 Result<std::string> ListWebhooks(store::Store& store, const std::string& partner_id,

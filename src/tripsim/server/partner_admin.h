@@ -23,6 +23,7 @@ struct PartnerSpec {
   std::optional<bool> require_body_hash;
   std::optional<int> reminder_days;
   std::optional<double> rate_limit;                       // requests per second; 0: unlimited
+  std::optional<int> daily_booking_limit;                 // bookings per UTC day; 0: none
   std::optional<std::vector<std::string>> allow_list;     // country codes (alpha-2 or -3)
   std::optional<std::vector<std::string>> package_types;  // type names
 };
@@ -35,9 +36,12 @@ Result<std::string> UpdatePartner(store::Store& store, const std::string& master
                                   const std::string& partner_id, const PartnerSpec& spec);
 Result<std::string> SetPartnerEnabled(store::Store& store, const std::string& partner_id,
                                       bool enabled);
-// {"partner_id","api_key","api_secret"}: a new secret; the old one stops working.
+// {"partner_id","api_key","api_secret","previous_secret_valid_until"}: a new secret; the old
+// one keeps working for `grace_hours` (0: it stops at once), so the partner can deploy the new
+// one without failed requests.
 Result<std::string> RotateSecret(store::Store& store, const std::string& master_key,
-                                 const std::string& partner_id);
+                                 const Clock& clock, const std::string& partner_id,
+                                 int grace_hours);
 // The partner's latest webhook events (newest first): id, event, status, attempts, error.
 Result<std::string> ListWebhooks(store::Store& store, const std::string& partner_id,
                                  bool only_dead);

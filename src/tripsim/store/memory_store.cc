@@ -479,6 +479,15 @@ class MemoryStore final : public Store {
     });
   }
 
+  Result<int64_t> BookingsOnDay(const std::string& partner_id, Date day) override {
+    std::lock_guard lock(mu_);
+    int64_t n = 0;
+    for (const auto& [id, b] : bookings_) {
+      n += b.partner_id == partner_id && DateOfMillis(b.created_at) == day;
+    }
+    return n;
+  }
+
   Result<OutboxDepth> QueueDepth(int64_t now) override {
     std::lock_guard lock(mu_);
     OutboxDepth out;

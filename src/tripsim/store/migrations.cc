@@ -461,11 +461,20 @@ CREATE TRIGGER stats_message AFTER INSERT OR UPDATE OF status ON messages
   FOR EACH ROW EXECUTE FUNCTION tripsim_stats_message();
 )sql";
 
-constexpr std::array<Migration, 4> kMigrations = {{
+// Secret rotation with a grace period, and daily booking limits (issue 10). The same SQL
+// serves both dialects.
+constexpr std::string_view kV5 = R"sql(
+ALTER TABLE partners ADD COLUMN previous_secret_sealed TEXT NOT NULL DEFAULT '';
+ALTER TABLE partners ADD COLUMN previous_secret_until BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE partners ADD COLUMN daily_booking_limit INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::array<Migration, 5> kMigrations = {{
     {1, "partners, packages, bookings, promo codes, messages", kV1Sqlite, kV1Postgres},
     {2, "eSIM profile inventory", kV2Sqlite, kV2Postgres},
     {3, "webhook outbox", kV3Sqlite, kV3Postgres},
     {4, "dashboard counters and access tokens", kV4Sqlite, kV4Postgres},
+    {5, "previous API secret during rotation, daily booking limit", kV5, kV5},
 }};
 
 }  // namespace

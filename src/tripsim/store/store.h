@@ -255,6 +255,8 @@ class Store {
                                    const std::optional<std::string>& partner_id) = 0;
 
   virtual Result<OutboxDepth> QueueDepth(int64_t now) = 0;
+  // Bookings the partner created on this UTC day (for its daily limit).
+  virtual Result<int64_t> BookingsOnDay(const std::string& partner_id, Date day) = 0;
 
   // Traveller data (design.md 10): erases the personal fields (names, title, email, phone,
   // gender, flight number) of every booking of this email address (any case, any partner) and

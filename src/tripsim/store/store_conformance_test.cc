@@ -45,6 +45,9 @@ Partner MakePartner(const std::string& id) {
   p.strategy_json = R"({"name":"fixed_size","size":"1GB"})";
   p.destination_allow_list = {"FR", "DE"};
   p.created_at = 1000;
+  p.previous_secret_sealed = "sealed-before";
+  p.previous_secret_until = 86'400'000;
+  p.daily_booking_limit = 500;
   return p;
 }
 
@@ -406,6 +409,17 @@ TEST_P(StoreConformance, CountsEveryChangeForTheDashboard) {
   EXPECT_EQ(usage->packages[0].assigned, 2);
   EXPECT_EQ(usage->packages[0].redeemed, 1);
   EXPECT_EQ(usage->packages[0].package->id, "fr-1gb-7d");
+}
+
+TEST_P(StoreConformance, CountsAPartnersBookingsPerDay) {
+  const int64_t day = 86'400'000;
+  ASSERT_TRUE(store_->CreateBooking(MakeBooking("pt_a", "TRV-1", 20'000 * day + 5)).ok());
+  ASSERT_TRUE(store_->CreateBooking(MakeBooking("pt_a", "TRV-2", 20'000 * day + 9)).ok());
+  ASSERT_TRUE(store_->CreateBooking(MakeBooking("pt_a", "TRV-3", 20'001 * day)).ok());
+  ASSERT_TRUE(store_->CreateBooking(MakeBooking("pt_b", "TRV-4", 20'000 * day)).ok());
+  EXPECT_EQ(*store_->BookingsOnDay("pt_a", Date{20'000}), 2);
+  EXPECT_EQ(*store_->BookingsOnDay("pt_a", Date{20'001}), 1);
+  EXPECT_EQ(*store_->BookingsOnDay("pt_b", Date{20'001}), 0);
 }
 
 TEST_P(StoreConformance, ReportsTheDepthOfTheOutboxes) {

@@ -26,7 +26,8 @@ constexpr int kTransactionAttempts = 5;
 constexpr std::string_view kPartnerColumns =
     "id, name, api_key, secret_sealed, enabled, strategy_json, allow_list, package_types, "
     "require_body_hash, webhook_url, webhook_secret_sealed, email_from, email_reply_to, "
-    "display_name, reminder_days, rate_limit, created_at";
+    "display_name, reminder_days, rate_limit, created_at, previous_secret_sealed, "
+    "previous_secret_until, daily_booking_limit";
 
 constexpr std::string_view kBookingColumns =
     "id, partner_id, booking_ref, idempotency_key, fingerprint, status, created_at, "
@@ -58,7 +59,10 @@ Params PartnerParams(const Partner& p) {
           P(p.display_name),
           P(p.reminder_days),
           P(p.rate_limit),
-          P(p.created_at)};
+          P(p.created_at),
+          P(p.previous_secret_sealed),
+          P(p.previous_secret_until),
+          P(p.daily_booking_limit)};
 }
 
 Partner ReadPartner(const Rows& r, int i) {
@@ -80,6 +84,9 @@ Partner ReadPartner(const Rows& r, int i) {
   p.reminder_days = static_cast<int>(r.Int(i, 14));
   p.rate_limit = r.Double(i, 15);
   p.created_at = r.Int(i, 16);
+  p.previous_secret_sealed = r.Text(i, 17);
+  p.previous_secret_until = r.Int(i, 18);
+  p.daily_booking_limit = static_cast<int>(r.Int(i, 19));
   return p;
 }
 
@@ -274,10 +281,12 @@ class PostgresStore final : public Store {
   Status CreatePartner(const Partner& p) override {
     return Tx([&](Conn& c) -> Status {
       TRIPSIM_ASSIGN_OR_RETURN(
-          r, c.Exec("INSERT INTO partners (" + Cols(kPartnerColumns) +
-                        ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17) "
-                        "ON CONFLICT DO NOTHING RETURNING id",
-                    PartnerParams(p)));
+          r,
+          c.Exec("INSERT INTO partners (" + Cols(kPartnerColumns) +
+                     ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,"
+                     "$20) "
+                     "ON CONFLICT DO NOTHING RETURNING id",
+                 PartnerParams(p)));
       if (r.size() == 0) return {ErrorCode::kAlreadyExists, "partner id or api key already exists"};
       return Status::Ok();
     });
@@ -290,7 +299,8 @@ class PostgresStore final : public Store {
                     "strategy_json=$6, allow_list=$7, package_types=$8, require_body_hash=$9, "
                     "webhook_url=$10, webhook_secret_sealed=$11, email_from=$12, "
                     "email_reply_to=$13, display_name=$14, reminder_days=$15, rate_limit=$16, "
-                    "created_at=$17 WHERE id=$1 RETURNING id",
+                    "created_at=$17, previous_secret_sealed=$18, previous_secret_until=$19, "
+                    "daily_booking_limit=$20 WHERE id=$1 RETURNING id",
                     PartnerParams(p)));
       if (r.size() == 0) return NotFound("unknown partner " + p.id);
       return Status::Ok();
@@ -911,6 +921,15 @@ class PostgresStore final : public Store {
 
   Result<int64_t> EraseTripsEndedBefore(Date day) override {
     return Erase("COALESCE(return_date, departure_date) < $1", P(FormatDate(day)));
+  }
+
+  Result<int64_t> BookingsOnDay(const std::string& partner_id, Date day) override {
+    return Read<int64_t>([&](Conn& c) -> Result<int64_t> {
+      TRIPSIM_ASSIGN_OR_RETURN(
+          r, c.Exec("SELECT accepted FROM daily_stats WHERE day = $1 AND partner_id = $2",
+                    {P(static_cast<int64_t>(day.days)), P(partner_id)}));
+      return r.size() > 0 ? r.Int(0, 0) : int64_t{0};
+    });
   }
 
   Result<OutboxDepth> QueueDepth(int64_t now) override {

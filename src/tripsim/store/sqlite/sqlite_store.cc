@@ -22,7 +22,8 @@ using sqlite::Stmt;
 constexpr std::string_view kPartnerColumns =
     "id, name, api_key, secret_sealed, enabled, strategy_json, allow_list, package_types, "
     "require_body_hash, webhook_url, webhook_secret_sealed, email_from, email_reply_to, "
-    "display_name, reminder_days, rate_limit, created_at";
+    "display_name, reminder_days, rate_limit, created_at, previous_secret_sealed, "
+    "previous_secret_until, daily_booking_limit";
 
 constexpr std::string_view kBookingColumns =
     "id, partner_id, booking_ref, idempotency_key, fingerprint, status, created_at, "
@@ -44,7 +45,8 @@ void BindPartner(Stmt& s, const Partner& p) {
   s.Bind(8, JoinList(p.package_types)).Bind(9, p.require_body_hash).Bind(10, p.webhook_url);
   s.Bind(11, p.webhook_secret_sealed).Bind(12, p.email_from).Bind(13, p.email_reply_to);
   s.Bind(14, p.display_name).Bind(15, p.reminder_days).Bind(16, p.rate_limit);
-  s.Bind(17, p.created_at);
+  s.Bind(17, p.created_at).Bind(18, p.previous_secret_sealed).Bind(19, p.previous_secret_until);
+  s.Bind(20, p.daily_booking_limit);
 }
 
 Partner ReadPartner(const Stmt& s) {
@@ -66,6 +68,9 @@ Partner ReadPartner(const Stmt& s) {
   p.reminder_days = static_cast<int>(s.Int(14));
   p.rate_limit = s.Double(15);
   p.created_at = s.Int(16);
+  p.previous_secret_sealed = s.Text(17);
+  p.previous_secret_until = s.Int(18);
+  p.daily_booking_limit = static_cast<int>(s.Int(19));
   return p;
 }
 
@@ -275,7 +280,7 @@ class SqliteStore final : public Store {
     return writer_.Submit([&](Db& db) -> Status {
       TRIPSIM_ASSIGN_OR_RETURN(s,
                                db.Prepare("INSERT INTO partners (" + std::string(kPartnerColumns) +
-                                          ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+                                          ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
       BindPartner(s, p);
       Status st = s.Run();
       if (!st.ok() && s.ConstraintViolated()) {
@@ -292,7 +297,8 @@ class SqliteStore final : public Store {
                         "strategy_json=?6, allow_list=?7, package_types=?8, require_body_hash=?9, "
                         "webhook_url=?10, webhook_secret_sealed=?11, email_from=?12, "
                         "email_reply_to=?13, display_name=?14, reminder_days=?15, rate_limit=?16, "
-                        "created_at=?17 WHERE id=?1"));
+                        "created_at=?17, previous_secret_sealed=?18, previous_secret_until=?19, "
+                        "daily_booking_limit=?20 WHERE id=?1"));
       BindPartner(s, p);
       TRIPSIM_RETURN_IF_ERROR(s.Run());
       if (sqlite3_changes(db.raw()) == 0) return NotFound("unknown partner " + p.id);
@@ -918,6 +924,17 @@ class SqliteStore final : public Store {
   Result<int64_t> EraseTripsEndedBefore(Date day) override {
     return Erase("COALESCE(return_date, departure_date) < ?1",
                  [&](Stmt& s) { s.Bind(1, FormatDate(day)); });
+  }
+
+  Result<int64_t> BookingsOnDay(const std::string& partner_id, Date day) override {
+    return Read<int64_t>([&](Db& db) -> Result<int64_t> {
+      TRIPSIM_ASSIGN_OR_RETURN(s, db.Prepare("SELECT accepted FROM daily_stats WHERE day = ? "
+                                             "AND partner_id = ?"));
+      s.Bind(1, static_cast<int64_t>(day.days)).Bind(2, partner_id);
+      Stmt::StepResult r = s.Step();
+      if (r == Stmt::kError) return s.Error();
+      return r == Stmt::kRow ? s.Int(0) : int64_t{0};
+    });
   }
 
   Result<OutboxDepth> QueueDepth(int64_t now) override {
