@@ -30,6 +30,8 @@ struct StoreFactory {
   std::function<std::unique_ptr<Store>(const std::string& dir)> open;
 };
 
+void PrintTo(const StoreFactory& f, std::ostream* os) { *os << f.name; }
+
 std::string Dir() {
   auto dir = std::filesystem::temp_directory_path() / ("tripsim-store-" + NewId(""));
   std::filesystem::create_directories(dir);
