@@ -511,9 +511,9 @@ class PostgresStore final : public Store {
     Booking out;
     Status st = Tx([&](Conn& c) -> Status {
       TRIPSIM_ASSIGN_OR_RETURN(
-          lock, c.Exec("SELECT booking_id FROM promo_codes WHERE uuid = $1 FOR UPDATE", {P(uuid)}));
-      if (lock.size() == 0) return NotFound("booking not found");
-      TRIPSIM_ASSIGN_OR_RETURN(b, QueryBooking(c, "id = $1", {P(lock.Text(0, 0))}));
+          owner, c.Exec("SELECT booking_id FROM promo_codes WHERE uuid = $1", {P(uuid)}));
+      if (owner.size() == 0) return NotFound("booking not found");
+      TRIPSIM_ASSIGN_OR_RETURN(b, QueryBooking(c, "id = $1", {P(owner.Text(0, 0))}, true));
       auto code = std::find_if(b.promo_codes.begin(), b.promo_codes.end(),
                                [&](const domain::PromoCode& p) { return p.uuid == uuid; });
       TRIPSIM_RETURN_IF_ERROR(rule(b, *code));
@@ -583,11 +583,13 @@ class PostgresStore final : public Store {
                                      const std::optional<domain::PromoCode>& assign) override {
     Redemption out;
     Status st = Tx([&](Conn& c) -> Status {
-      // The code's row lock serializes redemptions of one code across instances.
+      // The booking's row lock serializes the redemptions of its codes (and a cancellation)
+      // across instances; its codes are read after the lock, so the last redemption sees the
+      // others and completes the booking.
       TRIPSIM_ASSIGN_OR_RETURN(
-          lock, c.Exec("SELECT booking_id FROM promo_codes WHERE code = $1 FOR UPDATE", {P(code)}));
-      if (lock.size() == 0) return NotFound("booking not found");
-      TRIPSIM_ASSIGN_OR_RETURN(b, QueryBooking(c, "id = $1", {P(lock.Text(0, 0))}));
+          owner, c.Exec("SELECT booking_id FROM promo_codes WHERE code = $1", {P(code)}));
+      if (owner.size() == 0) return NotFound("booking not found");
+      TRIPSIM_ASSIGN_OR_RETURN(b, QueryBooking(c, "id = $1", {P(owner.Text(0, 0))}, true));
       auto pc = std::find_if(b.promo_codes.begin(), b.promo_codes.end(),
                              [&](const domain::PromoCode& p) { return p.code == code; });
       TRIPSIM_ASSIGN_OR_RETURN(held, c.Exec("SELECT " + Cols(kProfileColumns) +
