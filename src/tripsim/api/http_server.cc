@@ -6,6 +6,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <condition_variable>
 #include <optional>
 #include <thread>
@@ -62,20 +63,35 @@ void CopyHead(const http::request<http::string_body>& msg, HttpRequest& req) {
   }
 }
 
-class Session : public std::enable_shared_from_this<Session> {
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// One connection: plain HTTP (Stream = beast::tcp_stream) or HTTPS (TlsStream).
+template <typename Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(tcp::socket socket, std::shared_ptr<Shared> shared)
-      : stream_(std::move(socket)), shared_(std::move(shared)) {
+  template <typename... TlsContext>
+  Session(tcp::socket socket, std::shared_ptr<Shared> shared, TlsContext&... tls)
+      : stream_(std::move(socket), tls...), shared_(std::move(shared)) {
     beast::error_code ec;
-    auto endpoint = stream_.socket().remote_endpoint(ec);
+    auto endpoint = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
     if (!ec) peer_ = endpoint.address().to_string();
   }
 
   ~Session() { shared_->connections.fetch_sub(1); }
 
   void Start() {
-    net::dispatch(stream_.get_executor(),
-                  beast::bind_front_handler(&Session::ReadHeader, shared_from_this()));
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      // The handshake must finish within the header deadline, like a slow request line.
+      beast::get_lowest_layer(stream_).expires_after(shared_->options.header_timeout);
+      stream_.async_handshake(net::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec) return self->Close();
+                                self->ReadHeader();
+                              });
+    } else {
+      net::dispatch(stream_.get_executor(),
+                    beast::bind_front_handler(&Session::ReadHeader, this->shared_from_this()));
+    }
   }
 
  private:
@@ -84,9 +100,10 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(shared_->options.header_limit));
     parser_->body_limit(shared_->options.body_limit);
-    stream_.expires_after(shared_->options.header_timeout);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+    beast::get_lowest_layer(stream_).expires_after(shared_->options.header_timeout);
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        beast::bind_front_handler(&Session::OnHeader, this->shared_from_this()));
   }
 
   void OnHeader(beast::error_code ec, size_t) {
@@ -109,7 +126,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (beast::iequals(req[http::field::expect], "100-continue")) {
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
       http::async_write(stream_, *cont,
-                        [self = shared_from_this(), cont](beast::error_code wec, size_t) {
+                        [self = this->shared_from_this(), cont](beast::error_code wec, size_t) {
                           if (wec) return self->Close();
                           self->ReadBody();
                         });
@@ -119,16 +136,16 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void ReadBody() {
-    stream_.expires_after(shared_->options.body_timeout);
+    beast::get_lowest_layer(stream_).expires_after(shared_->options.body_timeout);
     http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&Session::OnBody, shared_from_this()));
+                     beast::bind_front_handler(&Session::OnBody, this->shared_from_this()));
   }
 
   void OnBody(beast::error_code ec, size_t) {
     if (ec == http::error::body_limit) return Reject(413, "Request body too large");
     if (ec == beast::error::timeout) return Reject(408, "Request body not received in time");
     if (ec) return Close();
-    stream_.expires_never();
+    beast::get_lowest_layer(stream_).expires_never();
     auto& msg = parser_->get();
     HttpRequest req;
     CopyHead(msg, req);
@@ -146,7 +163,7 @@ class Session : public std::enable_shared_from_this<Session> {
       Respond(h.handle(req));
       return;
     }
-    net::post(shared_->handler_pool, [self = shared_from_this(), req = std::move(req)] {
+    net::post(shared_->handler_pool, [self = this->shared_from_this(), req = std::move(req)] {
       HttpResponse res = self->shared_->handlers.handle(req);
       net::post(self->stream_.get_executor(),
                 [self, res = std::move(res)]() mutable { self->Respond(std::move(res)); });
@@ -176,9 +193,9 @@ class Session : public std::enable_shared_from_this<Session> {
     msg->body() = std::move(res.body);
     msg->keep_alive(keep_alive_ && !shared_->stopping.load());
     msg->prepare_payload();
-    stream_.expires_after(shared_->options.body_timeout);
+    beast::get_lowest_layer(stream_).expires_after(shared_->options.body_timeout);
     http::async_write(stream_, *msg,
-                      [self = shared_from_this(), msg](beast::error_code ec, size_t) {
+                      [self = this->shared_from_this(), msg](beast::error_code ec, size_t) {
                         self->shared_->RequestDone();
                         if (ec || !msg->keep_alive()) return self->Close();
                         self->ReadHeader();
@@ -187,11 +204,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Close() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.socket().close(ec);
+    auto& socket = beast::get_lowest_layer(stream_).socket();
+    socket.shutdown(tcp::socket::shutdown_send, ec);
+    socket.close(ec);
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<Shared> shared_;
@@ -207,11 +225,27 @@ class HttpServer::Impl {
   Impl(HttpServerOptions options, Handlers handlers)
       : shared_(std::make_shared<Shared>(std::move(options), std::move(handlers))),
         ioc_(std::max(1, shared_->options.io_threads)),
-        acceptor_(net::make_strand(ioc_)) {}
+        acceptor_(net::make_strand(ioc_)),
+        tls_(net::ssl::context::tls_server) {}
 
   void SetHandlers(Handlers handlers) { shared_->handlers = std::move(handlers); }
 
   Result<std::string> Listen() {
+    const HttpServerOptions& o = shared_->options;
+    if (!o.tls_cert_file.empty() || !o.tls_key_file.empty()) {
+      beast::error_code tls_ec;
+      tls_.set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                       net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                       net::ssl::context::no_tlsv1_1);
+      tls_.use_certificate_chain_file(o.tls_cert_file, tls_ec);
+      if (tls_ec)
+        return InvalidArgument("cannot use TLS certificate " + o.tls_cert_file + ": " +
+                               tls_ec.message());
+      tls_.use_private_key_file(o.tls_key_file, net::ssl::context::pem, tls_ec);
+      if (tls_ec)
+        return InvalidArgument("cannot use TLS key " + o.tls_key_file + ": " + tls_ec.message());
+      use_tls_ = true;
+    }
     beast::error_code ec;
     auto address = net::ip::make_address(shared_->options.listen_host, ec);
     if (ec) return InvalidArgument("invalid listen address " + shared_->options.listen_host);
@@ -268,7 +302,11 @@ class HttpServer::Impl {
         s.close(ignored);
       } else {
         shared_->connections.fetch_add(1);
-        std::make_shared<Session>(std::move(s), shared_)->Start();
+        if (use_tls_) {
+          std::make_shared<Session<TlsStream>>(std::move(s), shared_, tls_)->Start();
+        } else {
+          std::make_shared<Session<beast::tcp_stream>>(std::move(s), shared_)->Start();
+        }
       }
       if (acceptor_.is_open()) Accept();
     });
@@ -277,6 +315,8 @@ class HttpServer::Impl {
   std::shared_ptr<Shared> shared_;
   net::io_context ioc_;
   tcp::acceptor acceptor_;
+  net::ssl::context tls_;
+  bool use_tls_ = false;
   std::vector<std::thread> threads_;
   bool stopped_ = false;
 };

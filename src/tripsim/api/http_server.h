@@ -2,6 +2,8 @@
 // threads, with handlers run on a separate pool of `handler_threads` so that a handler that
 // waits for a durable commit never blocks network I/O.
 //
+// With tls_cert_file and tls_key_file it serves HTTPS (TLS 1.2 or later) instead.
+//
 // Limits: body (413), header size (431), a deadline for the whole header (which also closes
 // idle keep-alive connections) and for the body, and a connection cap. Stop() drains
 // in-flight requests.
@@ -36,6 +38,9 @@ struct HttpServerOptions {
   std::chrono::milliseconds header_timeout{10000};
   std::chrono::milliseconds body_timeout{30000};  // for the whole body
   size_t max_connections = 10000;
+  // HTTPS directly: a PEM certificate chain and its private key (both or neither).
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 // A handler runs on the handler pool, and may block.

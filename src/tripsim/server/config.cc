@@ -55,6 +55,8 @@ Status ApplyToml(Config& c, const std::string& path) {
   str("log_level", c.log_level);
   if (auto v = t["metrics_public"].value<bool>()) c.metrics_public = *v;
   num("traveller_retention_days", c.traveller_retention_days);
+  str("tls_cert", c.tls_cert);
+  str("tls_key", c.tls_key);
   if (const toml::array* proxies = t["trusted_proxies"].as_array()) {
     c.trusted_proxies.clear();
     for (const auto& p : *proxies) {
@@ -76,7 +78,9 @@ Status ApplyToml(Config& c, const std::string& path) {
                                            "log_level",
                                            "metrics_public",
                                            "traveller_retention_days",
-                                           "trusted_proxies"};
+                                           "trusted_proxies",
+                                           "tls_cert",
+                                           "tls_key"};
   for (const auto& [key, value] : t) {
     if (std::find(std::begin(kKnown), std::end(kKnown), key.str()) == std::end(kKnown)) {
       return InvalidArgument("unknown key '" + std::string(key.str()) + "' in " + path);
@@ -99,6 +103,8 @@ Status ApplyEnvironment(Config& c, const std::function<const char*(const char*)>
   str("TRIPSIM_MASTER_KEY", c.master_key);
   str("TRIPSIM_MASTER_KEY_FILE", c.master_key_file);
   str("TRIPSIM_LOG_LEVEL", c.log_level);
+  str("TRIPSIM_TLS_CERT", c.tls_cert);
+  str("TRIPSIM_TLS_KEY", c.tls_key);
   if (const char* v = getenv("TRIPSIM_TRUSTED_PROXIES")) {  // "10.0.0.1,10.0.0.2"
     c.trusted_proxies.clear();
     std::string list = v;
@@ -203,6 +209,10 @@ Status Validate(const Config& c) {
   }
   if (c.outbox_lease_seconds < 2 || c.outbox_lease_seconds > 3600) {
     issues.push_back({"outbox_lease_seconds", "must be 2 to 3600", {}});
+  }
+  if (c.tls_cert.empty() != c.tls_key.empty()) {
+    issues.push_back(
+        {c.tls_cert.empty() ? "tls_cert" : "tls_key", "tls_cert and tls_key go together", {}});
   }
   if (c.traveller_retention_days < 0 || c.traveller_retention_days > 3650) {
     issues.push_back({"traveller_retention_days", "must be 0 to 3650", {}});

@@ -37,6 +37,8 @@ struct Config {
   bool metrics_public = false;               // /metrics without an operator token
   int traveller_retention_days = 365;        // personal fields erased this long after the trip
   std::vector<std::string> trusted_proxies;  // their X-Forwarded-For names the client
+  std::string tls_cert;  // PEM certificate chain: serve HTTPS directly (with tls_key)
+  std::string tls_key;   // PEM private key
 
   bool production() const { return env == "production"; }
 };

@@ -163,6 +163,9 @@ int Main(int argc, char** argv) {
   serve->add_option("--listen", listen, "host:port to listen on (port 0: any free port)");
   serve->add_option("--mail", mail, "maildir:PATH or smtp://host:port");
   serve->add_option("--public-url", public_url, "base URL of links sent to travellers");
+  std::optional<std::string> tls_cert, tls_key;
+  serve->add_option("--tls-cert", tls_cert, "PEM certificate chain: serve HTTPS directly");
+  serve->add_option("--tls-key", tls_key, "PEM private key of --tls-cert");
   bool metrics_public = false;
   serve->add_flag("--metrics-public", metrics_public,
                   "serve /metrics without an operator token (it holds per-partner figures)");
@@ -304,6 +307,8 @@ int Main(int argc, char** argv) {
       }
       if (public_url) cfg.public_url = *public_url;
       if (metrics_public) cfg.metrics_public = true;
+      if (tls_cert) cfg.tls_cert = *tls_cert;
+      if (tls_key) cfg.tls_key = *tls_key;
     });
     if (!c.ok()) return Report(c.status());
     return Serve(*c);

@@ -148,12 +148,15 @@ int Serve(const Config& config) {
                         ? config.io_threads
                         : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   http.handler_threads = config.handler_threads;
+  http.tls_cert_file = config.tls_cert;
+  http.tls_key_file = config.tls_key;
+  const std::string scheme = config.tls_cert.empty() ? "http://" : "https://";
 
   // The public URL defaults to the bound address, so the App is built after Listen().
   api::HttpServer server(http);
   Result<std::string> bound = server.Listen();
   if (!bound.ok()) return fail(bound.status());
-  std::string url = config.public_url.empty() ? "http://" + *bound : config.public_url;
+  std::string url = config.public_url.empty() ? scheme + *bound : config.public_url;
   while (!url.empty() && url.back() == '/') url.pop_back();
   api::AppOptions app_options;
   app_options.public_url = url;
@@ -188,7 +191,7 @@ int Serve(const Config& config) {
   PrintJsonLine(
       boost::json::serialize(boost::json::object{{"event", "listening"},
                                                  {"address", *bound},
-                                                 {"url", "http://" + *bound},
+                                                 {"url", scheme + *bound},
                                                  {"public_url", url},
                                                  {"env", config.env},
                                                  {"store", RedactedStore(config.store)}}));
