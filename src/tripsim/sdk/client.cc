@@ -155,4 +155,73 @@ std::string UrlEncode(std::string_view s) {
   return out;
 }
 
+namespace {
+
+// The decoded answer of a typed call, or the Status of its error answer.
+template <typename Decode>
+auto Typed(const Result<Response>& r, Decode decode) -> decltype(decode(std::string_view())) {
+  if (!r.ok()) return r.status();
+  if (r->status >= 400) return wire::DecodeError(r->status, r->body);
+  return decode(r->body);
+}
+
+void AddParam(std::string& target, const char* key, const std::optional<std::string>& value) {
+  if (!value) return;
+  target += target.find('?') == std::string::npos ? '?' : '&';
+  target += std::string(key) + "=" + UrlEncode(*value);
+}
+
+}  // namespace
+
+Result<wire::BookingView> Client::CreateBooking(const domain::BookingRequest& request,
+                                                const std::string& idempotency_key) {
+  std::vector<std::pair<std::string, std::string>> headers;
+  if (!request.booking_id && !idempotency_key.empty()) {
+    headers.emplace_back("Idempotency-Key", idempotency_key);
+  }
+  Result<Response> r = Send("POST", "/api/bookings", wire::EncodeBookingRequest(request), headers);
+  Result<wire::BookingView> b = Typed(r, wire::DecodeBooking);
+  if (b.ok()) b->created = r->status == 201;
+  return b;
+}
+
+Result<wire::BookingView> Client::GetBooking(const std::string& id) {
+  return Typed(Get("/api/bookings/" + UrlEncode(id)), wire::DecodeBooking);
+}
+
+Result<wire::BookingView> Client::GetBookingByReference(const std::string& booking_id) {
+  return Typed(Get("/api/bookings/" + UrlEncode(booking_id) + "/byExternalBookingId"),
+               wire::DecodeBooking);
+}
+
+Result<wire::BookingListView> Client::ListBookings(const ListQuery& q) {
+  std::string target =
+      "/api/bookings?page=" + std::to_string(q.page) + "&perPage=" + std::to_string(q.per_page);
+  AddParam(target, "status", q.status);
+  AddParam(target, "from", q.from);
+  AddParam(target, "to", q.to);
+  return Typed(Get(target), wire::DecodeBookingList);
+}
+
+Result<wire::BookingView> Client::CancelBooking(const std::string& id) {
+  return Typed(Delete("/api/bookings/" + UrlEncode(id)), wire::DecodeBooking);
+}
+
+Result<wire::BookingView> Client::CancelBookingByReference(const std::string& booking_id) {
+  return Typed(Delete("/api/bookings/" + UrlEncode(booking_id) + "/byExternalBookingId"),
+               wire::DecodeBooking);
+}
+
+Result<wire::BookingView> Client::ResendEmail(const std::string& id) {
+  return Typed(Send("POST", "/api/bookings/" + UrlEncode(id) + "/resend"), wire::DecodeBooking);
+}
+
+Result<std::vector<wire::PackageView>> Client::ListPackages(const PackageQuery& q) {
+  std::string target = "/api/packages";
+  AddParam(target, "destination", q.destination);
+  AddParam(target, "size", q.size);
+  AddParam(target, "package_type", q.package_type);
+  return Typed(Get(target), wire::DecodePackageList);
+}
+
 }  // namespace tripsim::sdk

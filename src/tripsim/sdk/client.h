@@ -5,8 +5,9 @@
 // booking_id and can never be created twice.
 //
 //   sdk::Client client({.base_url = "http://127.0.0.1:8080", .api_key = k, .api_secret = s});
-//   Result<sdk::Response> r = client.Post("/api/bookings", body_json);
-//   if (r.ok() && r->status == 201) ...
+//   Result<wire::BookingView> b = client.CreateBooking(request);   // typed
+//   if (!b.ok()) std::cerr << b.status().message();               // the server's message
+//   Result<sdk::Response> r = client.Post("/api/bookings", body_json);  // raw
 //
 // A Client keeps one connection open and is not thread-safe: use one per thread.
 #pragma once
@@ -19,6 +20,8 @@
 #include <vector>
 
 #include "tripsim/base/status.h"
+#include "tripsim/domain/booking.h"
+#include "tripsim/wire/client_codec.h"
 
 namespace tripsim::sdk {
 
@@ -31,6 +34,20 @@ struct ClientOptions {
   int max_attempts = 5;
   std::chrono::milliseconds retry_budget{15000};   // no new attempt starts after this
   std::chrono::milliseconds initial_backoff{200};  // doubled per attempt, with jitter
+};
+
+struct ListQuery {
+  std::optional<std::string> status;  // CONFIRMED, COMPLETED, CANCELLED, EXPIRED
+  std::optional<std::string> from;    // YYYY-MM-DD, inclusive (UTC date of creation)
+  std::optional<std::string> to;
+  int page = 1;
+  int per_page = 20;  // at most 100
+};
+
+struct PackageQuery {
+  std::optional<std::string> destination;   // country or region code
+  std::optional<std::string> size;          // "5GB"
+  std::optional<std::string> package_type;  // data-limited, unlimited, starter
 };
 
 struct Response {
@@ -61,6 +78,19 @@ class Client {
     return Send("POST", target, body);
   }
   Result<Response> Delete(const std::string& target) { return Send("DELETE", target); }
+
+  // Typed calls. An HTTP error becomes a failure Status: the ErrorCode of its HTTP status, the
+  // server's message and its field details (kUnavailable when no answer came at all).
+  // CreateBooking sends the Idempotency-Key when the request has no booking_id.
+  Result<wire::BookingView> CreateBooking(const domain::BookingRequest& request,
+                                          const std::string& idempotency_key = "");
+  Result<wire::BookingView> GetBooking(const std::string& id);
+  Result<wire::BookingView> GetBookingByReference(const std::string& booking_id);
+  Result<wire::BookingListView> ListBookings(const ListQuery& query = {});
+  Result<wire::BookingView> CancelBooking(const std::string& id);
+  Result<wire::BookingView> CancelBookingByReference(const std::string& booking_id);
+  Result<wire::BookingView> ResendEmail(const std::string& id);
+  Result<std::vector<wire::PackageView>> ListPackages(const PackageQuery& query = {});
 
  private:
   Result<Response> SendOnce(const std::string& method, const std::string& target,
