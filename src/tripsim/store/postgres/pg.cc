@@ -103,7 +103,7 @@ Pool::Lease::~Lease() {
 Result<Pool::Lease> Pool::Acquire() {
   {
     MutexLock lock(mu_);
-    released_.Wait(mu_, [&] { return !idle_.empty() || open_ < max_size_; });
+    released_.Wait(mu_, [&]() REQUIRES(mu_) { return !idle_.empty() || open_ < max_size_; });
     if (!idle_.empty()) {
       std::unique_ptr<Conn> c = std::move(idle_.back());
       idle_.pop_back();
