@@ -355,10 +355,14 @@ CREATE INDEX webhook_events_due ON webhook_events(status, due_at);
 CREATE INDEX webhook_events_partner ON webhook_events(partner_id, created_at DESC);
 )sql";
 
+// PostgreSQL: concurrent transactions would all update the one counter row of a partner and
+// day and wait for each other's commit; so each row is split in 16 shards (by backend), the
+// triggers add signed deltas to their own shard, and readers sum the shards.
 constexpr std::string_view kV4Postgres = R"sql(
 CREATE TABLE daily_stats (
   day INTEGER NOT NULL,
   partner_id TEXT NOT NULL,
+  shard SMALLINT NOT NULL DEFAULT 0,
   accepted BIGINT NOT NULL DEFAULT 0,
   failed_validation BIGINT NOT NULL DEFAULT 0,
   failed_authentication BIGINT NOT NULL DEFAULT 0,
@@ -373,7 +377,7 @@ CREATE TABLE daily_stats (
   codes_issued BIGINT NOT NULL DEFAULT 0,
   codes_redeemed BIGINT NOT NULL DEFAULT 0,
   codes_revoked BIGINT NOT NULL DEFAULT 0,
-  PRIMARY KEY (day, partner_id)
+  PRIMARY KEY (day, partner_id, shard)
 );
 CREATE TABLE send_times (
   day INTEGER NOT NULL,
@@ -389,11 +393,30 @@ CREATE TABLE access_tokens (
 );
 CREATE INDEX bookings_created ON bookings(created_at);
 
+-- Adds deltas to the calling backend's shard of (day, partner).
+CREATE FUNCTION tripsim_stats_add(d BIGINT, p TEXT, accepted_ BIGINT, issued_ BIGINT,
+                                  redeemed_ BIGINT, revoked_ BIGINT, pending_ BIGINT,
+                                  sent_ BIGINT, failed_ BIGINT, cancelled_ BIGINT)
+RETURNS void LANGUAGE sql AS $$
+  INSERT INTO daily_stats (day, partner_id, shard, accepted, codes_issued, codes_redeemed,
+                           codes_revoked, messages_pending, messages_sent, messages_failed,
+                           messages_cancelled)
+  VALUES (d, p, pg_backend_pid() % 16, accepted_, issued_, redeemed_, revoked_, pending_, sent_,
+          failed_, cancelled_)
+  ON CONFLICT (day, partner_id, shard) DO UPDATE SET
+    accepted = daily_stats.accepted + excluded.accepted,
+    codes_issued = daily_stats.codes_issued + excluded.codes_issued,
+    codes_redeemed = daily_stats.codes_redeemed + excluded.codes_redeemed,
+    codes_revoked = daily_stats.codes_revoked + excluded.codes_revoked,
+    messages_pending = daily_stats.messages_pending + excluded.messages_pending,
+    messages_sent = daily_stats.messages_sent + excluded.messages_sent,
+    messages_failed = daily_stats.messages_failed + excluded.messages_failed,
+    messages_cancelled = daily_stats.messages_cancelled + excluded.messages_cancelled;
+$$;
+
 CREATE FUNCTION tripsim_stats_booking() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO daily_stats (day, partner_id, accepted)
-  VALUES (NEW.created_at / 86400000, NEW.partner_id, 1)
-  ON CONFLICT (day, partner_id) DO UPDATE SET accepted = daily_stats.accepted + 1;
+  PERFORM tripsim_stats_add(NEW.created_at / 86400000, NEW.partner_id, 1, 0, 0, 0, 0, 0, 0, 0);
   RETURN NULL;
 END $$;
 CREATE TRIGGER stats_booking_created AFTER INSERT ON bookings
@@ -406,17 +429,13 @@ DECLARE
 BEGIN
   SELECT b.created_at / 86400000, b.partner_id INTO d, p FROM bookings b WHERE b.id = NEW.booking_id;
   IF TG_OP = 'INSERT' THEN
-    INSERT INTO daily_stats (day, partner_id, codes_issued, codes_redeemed, codes_revoked)
-    VALUES (d, p, 1, (NEW.status = 'REDEEMED')::int, (NEW.status = 'REVOKED')::int)
-    ON CONFLICT (day, partner_id) DO UPDATE SET
-      codes_issued = daily_stats.codes_issued + 1,
-      codes_redeemed = daily_stats.codes_redeemed + excluded.codes_redeemed,
-      codes_revoked = daily_stats.codes_revoked + excluded.codes_revoked;
+    PERFORM tripsim_stats_add(d, p, 0, 1, (NEW.status = 'REDEEMED')::int,
+                              (NEW.status = 'REVOKED')::int, 0, 0, 0, 0);
   ELSIF NEW.status IS DISTINCT FROM OLD.status THEN
-    UPDATE daily_stats SET
-      codes_redeemed = codes_redeemed + (NEW.status = 'REDEEMED')::int - (OLD.status = 'REDEEMED')::int,
-      codes_revoked = codes_revoked + (NEW.status = 'REVOKED')::int - (OLD.status = 'REVOKED')::int
-    WHERE day = d AND partner_id = p;
+    PERFORM tripsim_stats_add(d, p, 0, 0,
+                              (NEW.status = 'REDEEMED')::int - (OLD.status = 'REDEEMED')::int,
+                              (NEW.status = 'REVOKED')::int - (OLD.status = 'REVOKED')::int,
+                              0, 0, 0, 0);
   END IF;
   RETURN NULL;
 END $$;
@@ -430,23 +449,15 @@ DECLARE
 BEGIN
   SELECT b.partner_id INTO p FROM bookings b WHERE b.id = NEW.booking_id;
   IF TG_OP = 'INSERT' THEN
-    INSERT INTO daily_stats (day, partner_id, messages_pending, messages_sent, messages_failed,
-                             messages_cancelled)
-    VALUES (d, p, (NEW.status = 'PENDING')::int, (NEW.status = 'SENT')::int,
-            (NEW.status = 'FAILED')::int, (NEW.status = 'CANCELLED')::int)
-    ON CONFLICT (day, partner_id) DO UPDATE SET
-      messages_pending = daily_stats.messages_pending + excluded.messages_pending,
-      messages_sent = daily_stats.messages_sent + excluded.messages_sent,
-      messages_failed = daily_stats.messages_failed + excluded.messages_failed,
-      messages_cancelled = daily_stats.messages_cancelled + excluded.messages_cancelled;
+    PERFORM tripsim_stats_add(d, p, 0, 0, 0, 0, (NEW.status = 'PENDING')::int,
+                              (NEW.status = 'SENT')::int, (NEW.status = 'FAILED')::int,
+                              (NEW.status = 'CANCELLED')::int);
   ELSIF NEW.status IS DISTINCT FROM OLD.status THEN
-    UPDATE daily_stats SET
-      messages_pending = messages_pending + (NEW.status = 'PENDING')::int - (OLD.status = 'PENDING')::int,
-      messages_sent = messages_sent + (NEW.status = 'SENT')::int - (OLD.status = 'SENT')::int,
-      messages_failed = messages_failed + (NEW.status = 'FAILED')::int - (OLD.status = 'FAILED')::int,
-      messages_cancelled = messages_cancelled + (NEW.status = 'CANCELLED')::int
-                           - (OLD.status = 'CANCELLED')::int
-    WHERE day = d AND partner_id = p;
+    PERFORM tripsim_stats_add(d, p, 0, 0, 0, 0,
+                              (NEW.status = 'PENDING')::int - (OLD.status = 'PENDING')::int,
+                              (NEW.status = 'SENT')::int - (OLD.status = 'SENT')::int,
+                              (NEW.status = 'FAILED')::int - (OLD.status = 'FAILED')::int,
+                              (NEW.status = 'CANCELLED')::int - (OLD.status = 'CANCELLED')::int);
   ELSE
     RETURN NULL;
   END IF;

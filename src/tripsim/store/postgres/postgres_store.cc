@@ -808,7 +808,7 @@ class PostgresStore final : public Store {
         const std::string column = "failed_" + std::string(domain::FailureReasonName(a.reason));
         TRIPSIM_RETURN_IF_ERROR(
             c.Exec("INSERT INTO daily_stats (day, partner_id, " + column +
-                       ") VALUES ($1, $2, $3) ON CONFLICT (day, partner_id) DO UPDATE SET " +
+                       ") VALUES ($1, $2, $3) ON CONFLICT (day, partner_id, shard) DO UPDATE SET " +
                        column + " = daily_stats." + column + " + excluded." + column,
                    {P(static_cast<int64_t>(DateOfMillis(a.at).days)), P(a.partner_id), P(a.count)})
                 .status());
@@ -826,12 +826,13 @@ class PostgresStore final : public Store {
       if (partner_id) params.push_back(P(*partner_id));
       StatsData out;
       TRIPSIM_ASSIGN_OR_RETURN(
-          rows, c.Exec("SELECT day, partner_id, accepted, failed_validation, "
-                       "failed_authentication, failed_no_package, failed_conflict, "
-                       "failed_rate_limited, failed_internal, messages_pending, messages_sent, "
-                       "messages_failed, messages_cancelled, codes_issued, codes_redeemed, "
-                       "codes_revoked FROM daily_stats" +
-                           where + " ORDER BY day, partner_id",
+          rows, c.Exec("SELECT day, partner_id, SUM(accepted), SUM(failed_validation), "
+                       "SUM(failed_authentication), SUM(failed_no_package), SUM(failed_conflict), "
+                       "SUM(failed_rate_limited), SUM(failed_internal), SUM(messages_pending), "
+                       "SUM(messages_sent), SUM(messages_failed), SUM(messages_cancelled), "
+                       "SUM(codes_issued), SUM(codes_redeemed), SUM(codes_revoked) "
+                       "FROM daily_stats" +
+                           where + " GROUP BY day, partner_id ORDER BY day, partner_id",
                        params));
       for (int i = 0; i < rows.size(); ++i) {
         StatsRow row{Date{static_cast<int32_t>(rows.Int(i, 0))}, rows.Text(i, 1), {}};
@@ -928,9 +929,10 @@ class PostgresStore final : public Store {
   Result<int64_t> BookingsOnDay(const std::string& partner_id, Date day) override {
     return Read<int64_t>([&](Conn& c) -> Result<int64_t> {
       TRIPSIM_ASSIGN_OR_RETURN(
-          r, c.Exec("SELECT accepted FROM daily_stats WHERE day = $1 AND partner_id = $2",
+          r, c.Exec("SELECT COALESCE(SUM(accepted), 0) FROM daily_stats WHERE day = $1 AND "
+                    "partner_id = $2",
                     {P(static_cast<int64_t>(day.days)), P(partner_id)}));
-      return r.size() > 0 ? r.Int(0, 0) : int64_t{0};
+      return r.Int(0, 0);
     });
   }
 
