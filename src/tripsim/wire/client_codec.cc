@@ -30,17 +30,13 @@ std::optional<int> OptInt(const json::object& o, std::string_view key) {
   return static_cast<int>(v->get_int64());
 }
 
-// The "data" of a success answer.
-Result<json::value> Data(std::string_view body) {
+// A success answer ({"success": true, "data": ..., ["meta"], ["warnings"]}), parsed once.
+Result<json::object> Answer(std::string_view body) {
   boost::system::error_code ec;
   json::value v = json::parse(body, ec);
   if (ec || !v.is_object()) return Internal("the answer is not a JSON object");
-  const json::value* data = v.as_object().if_contains("data");
-  if (!data) return Internal("the answer has no \"data\"");
-  if (const json::value* meta = v.as_object().if_contains("meta")) {
-    return json::value(json::object{{"data", *data}, {"meta", *meta}});
-  }
-  return *data;
+  if (!v.get_object().contains("data")) return Internal("the answer has no \"data\"");
+  return std::move(v.get_object());
 }
 
 BookingView ReadBooking(const json::object& o) {
@@ -161,12 +157,11 @@ std::string EncodeBookingRequest(const domain::BookingRequest& r) {
 }
 
 Result<BookingView> DecodeBooking(std::string_view body) {
-  TRIPSIM_ASSIGN_OR_RETURN(data, Data(body));
+  TRIPSIM_ASSIGN_OR_RETURN(answer, Answer(body));
+  const json::value& data = answer.at("data");
   if (!data.is_object()) return Internal("\"data\" is not a booking");
   BookingView b = ReadBooking(data.get_object());
-  boost::system::error_code ec;
-  json::value whole = json::parse(body, ec);
-  if (const json::value* w = whole.as_object().if_contains("warnings"); w && w->is_array()) {
+  if (const json::value* w = answer.if_contains("warnings"); w && w->is_array()) {
     for (const json::value& item : w->get_array()) {
       if (item.is_object()) {
         b.warnings.push_back(Text(item.get_object(), "field") + ": " +
@@ -178,15 +173,14 @@ Result<BookingView> DecodeBooking(std::string_view body) {
 }
 
 Result<BookingListView> DecodeBookingList(std::string_view body) {
-  TRIPSIM_ASSIGN_OR_RETURN(v, Data(body));
-  const json::object* o = v.if_object();
-  const json::value* data = o ? o->if_contains("data") : nullptr;
-  if (!data || !data->is_array()) return Internal("\"data\" is not a list of bookings");
+  TRIPSIM_ASSIGN_OR_RETURN(answer, Answer(body));
+  const json::value* data = answer.if_contains("data");
+  if (!data->is_array()) return Internal("\"data\" is not a list of bookings");
   BookingListView list;
   for (const json::value& b : data->get_array()) {
     if (b.is_object()) list.bookings.push_back(ReadBooking(b.get_object()));
   }
-  if (const json::value* meta = o->if_contains("meta"); meta && meta->is_object()) {
+  if (const json::value* meta = answer.if_contains("meta"); meta && meta->is_object()) {
     const json::object& m = meta->get_object();
     list.page = OptInt(m, "page").value_or(1);
     list.per_page = OptInt(m, "perPage").value_or(20);
@@ -198,10 +192,9 @@ Result<BookingListView> DecodeBookingList(std::string_view body) {
 }
 
 Result<std::vector<PackageView>> DecodePackageList(std::string_view body) {
-  TRIPSIM_ASSIGN_OR_RETURN(v, Data(body));
-  const json::object* o = v.if_object();
-  const json::value* data = o ? o->if_contains("data") : &v;
-  if (!data || !data->is_array()) return Internal("\"data\" is not a list of packages");
+  TRIPSIM_ASSIGN_OR_RETURN(answer, Answer(body));
+  const json::value* data = answer.if_contains("data");
+  if (!data->is_array()) return Internal("\"data\" is not a list of packages");
   std::vector<PackageView> out;
   for (const json::value& item : data->get_array()) {
     if (!item.is_object()) continue;

@@ -19,20 +19,6 @@ using sqlite::Db;
 using sqlite::GroupCommitWriter;
 using sqlite::Stmt;
 
-constexpr std::string_view kPartnerColumns =
-    "id, name, api_key, secret_sealed, enabled, strategy_json, allow_list, package_types, "
-    "require_body_hash, webhook_url, webhook_secret_sealed, email_from, email_reply_to, "
-    "display_name, reminder_days, rate_limit, created_at, previous_secret_sealed, "
-    "previous_secret_until, daily_booking_limit";
-
-constexpr std::string_view kBookingColumns =
-    "id, partner_id, booking_ref, idempotency_key, fingerprint, status, created_at, "
-    "departure_date, departure_day, return_date, email, first_name, last_name, full_name, title, "
-    "phone, pax, flight_number, gender, locale, external_id, should_send_message, channels, specs";
-
-constexpr std::string_view kWebhookColumns =
-    "id, partner_id, event, booking_id, subject_id, created_at, status, attempts, last_error";
-
 WebhookEvent ReadWebhook(const Stmt& s) {
   return {s.Text(0), s.Text(1), s.Text(2), s.Text(3),
           s.Text(4), s.Int(5),  s.Text(6), static_cast<int>(s.Int(7)),
