@@ -115,13 +115,14 @@ class AdminRoutes {
 
 void AddAdminRoutes(Router& router, const AppDeps& deps, const AppOptions& options) {
   auto routes = std::make_shared<AdminRoutes>(deps, options);
-  router.Add("GET", "/api/admin/stats",
+  // Stats and metrics read many rows (milliseconds): on the worker pool.
+  router.Add("GET", "/api/admin/stats", RouteCost::kBlocking,
              [routes](const HttpRequest& r, const PathParams&) { return routes->Stats(r); });
-  router.Add("GET", "/metrics",
+  router.Add("GET", "/metrics", RouteCost::kBlocking,
              [routes](const HttpRequest& r, const PathParams&) { return routes->Metrics(r); });
-  router.Add("GET", "/dashboard",
+  router.Add("GET", "/dashboard", RouteCost::kCompute,
              [](const HttpRequest&, const PathParams&) { return AdminRoutes::Page(); });
-  router.Add("GET", "/dashboard/assets/{name}",
+  router.Add("GET", "/dashboard/assets/{name}", RouteCost::kCompute,
              [](const HttpRequest&, const PathParams& p) { return AdminRoutes::Asset(p); });
 }
 

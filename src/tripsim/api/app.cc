@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <variant>
 
 #include "tripsim/api/admin_routes.h"
 #include "tripsim/api/error_table.h"
@@ -10,6 +11,8 @@
 #include "tripsim/base/ids.h"
 #include "tripsim/base/log.h"
 #include "tripsim/base/metrics.h"
+#include "tripsim/base/mutex.h"
+#include "tripsim/base/worker_pool.h"
 
 namespace tripsim::embedded {
 extern const std::string_view kOpenApiJson;
@@ -40,30 +43,54 @@ std::string MethodLabel(const std::string& method) {
 
 class App::Routes {
  public:
-  Routes(AppDeps deps, AppOptions options) : deps_(deps), options_(std::move(options)) {
+  Routes(AppDeps deps, AppOptions options)
+      : deps_(deps), options_(std::move(options)), workers_(options_.worker_threads) {
     AddPartnerRoutes(router_, deps_, options_);
     AddPublicRoutes(router_, deps_, options_);
     AddAdminRoutes(router_, deps_, options_);
-    router_.Add("GET", "/api/openapi.json", [](const HttpRequest&, const PathParams&) {
-      return HttpResponse{200, "application/json", std::string(embedded::kOpenApiJson), {}};
-    });
-    router_.Add("GET", "/healthz", [](const HttpRequest&, const PathParams&) {
+    router_.Add(
+        "GET", "/api/openapi.json", RouteCost::kCompute, [](const HttpRequest&, const PathParams&) {
+          return HttpResponse{200, "application/json", std::string(embedded::kOpenApiJson), {}};
+        });
+    router_.Add("GET", "/healthz", RouteCost::kCompute, [](const HttpRequest&, const PathParams&) {
       return HttpResponse{200, "application/json", R"({"status":"ok"})", {}};
     });
-    router_.Add("GET", "/readyz", [this](const HttpRequest&, const PathParams&) {
-      Status s = deps_.store.Ping();
-      if (!s.ok()) {
-        log::Warn("readyz.store_unreachable", {{"error", s.message()}});
-        return HttpResponse{
-            503, "application/json", R"({"status":"unavailable","store":"unreachable"})", {}};
-      }
-      return HttpResponse{200, "application/json", R"({"status":"ready","store":"ok"})", {}};
-    });
+    router_.Add(
+        "GET", "/readyz", RouteCost::kBlocking, [this](const HttpRequest&, const PathParams&) {
+          Status s = deps_.store.Ping();
+          if (!s.ok()) {
+            log::Warn("readyz.store_unreachable", {{"error", s.message()}});
+            return HttpResponse{
+                503, "application/json", R"({"status":"unavailable","store":"unreachable"})", {}};
+          }
+          return HttpResponse{200, "application/json", R"({"status":"ready","store":"ok"})", {}};
+        });
+  }
+
+  ~Routes() {
+    workers_.Stop();
+    MutexLock lock(mu_);
+    idle_.Wait(mu_, [this]() REQUIRES(mu_) { return in_hand_ == 0; });
+  }
+
+  void Started() {
+    MutexLock lock(mu_);
+    ++in_hand_;
+  }
+  void Finished() {
+    MutexLock lock(mu_);
+    if (--in_hand_ == 0) idle_.NotifyAll();
   }
 
   AppDeps deps_;
   AppOptions options_;
   Router router_;
+  WorkerPool workers_;
+  Mutex mu_;
+  CondVar idle_;
+  // Requests handled and not answered yet. Answers are built on network threads, which stop
+  // before the App goes; an answer given after that is dropped by the server.
+  int64_t in_hand_ GUARDED_BY(mu_) = 0;
 };
 
 App::App(AppDeps deps, AppOptions options)
@@ -87,45 +114,84 @@ std::string ClientAddress(const HttpRequest& r, const std::vector<std::string>& 
   return last.empty() || last.size() > 64 ? r.peer : std::string(last);
 }
 
-HttpResponse App::Handle(const HttpRequest& request) const {
-  auto start = std::chrono::steady_clock::now();
-  auto incoming = request.Header("x-request-id");
+namespace {
+
+// The answer to a handler that threw.
+HttpResponse Unhandled(const HttpRequest& request, const std::exception& e, const AppDeps& deps) {
+  if (IsBookingAttempt(request)) {
+    RecordBookingFailure(request, domain::FailureReason::kInternal, deps);
+  }
+  return ErrorResponse(Internal(std::string("unhandled exception: ") + e.what()));
+}
+
+}  // namespace
+
+void App::Handle(HttpRequest incoming, Respond respond) const {
+  const auto start = std::chrono::steady_clock::now();
+  auto request = std::make_shared<const HttpRequest>(std::move(incoming));
+  auto given_id = request->Header("x-request-id");
   std::string request_id =
-      incoming && SafeRequestId(*incoming) ? std::string(*incoming) : NewId("req_");
-  log::ScopedRequestId scoped(request_id);
-  HttpResponse res;
-  std::string route;
-  try {
-    res = routes_->router_.Route(request, &route);
-  } catch (const std::exception& e) {
-    res = ErrorResponse(Internal(std::string("unhandled exception: ") + e.what()));
-    if (IsBookingAttempt(request)) {
-      RecordBookingFailure(request, domain::FailureReason::kInternal, routes_->deps_);
+      given_id && SafeRequestId(*given_id) ? std::string(*given_id) : NewId("req_");
+  log::ScopedRequestId routing(request_id);
+  std::variant<RouteMatch, HttpResponse> found = routes_->router_.Find(*request);
+  auto* match = std::get_if<RouteMatch>(&found);
+  const std::string* route = match ? match->pattern : nullptr;
+
+  // Every answer goes through here, on the network thread: request id, metrics, access log.
+  Routes* routes = routes_.get();
+  routes->Started();
+  Respond finish = [routes, request, request_id, route, start,
+                    respond = std::move(respond)](ResponseMaker make) {
+    respond([routes, request, request_id, route, start, make = std::move(make)] {
+      log::ScopedRequestId scoped(request_id);
+      HttpResponse res;
+      try {
+        res = make();
+      } catch (const std::exception& e) {
+        res = Unhandled(*request, e, routes->deps_);
+      }
+      res.headers.emplace_back("x-request-id", request_id);
+      const auto elapsed = std::chrono::steady_clock::now() - start;
+      const std::string label = route ? *route : "unmatched";
+      const std::string method = MethodLabel(request->method);
+      Metrics::Global().Add(
+          "tripsim_http_requests_total",
+          {{"route", label}, {"method", method}, {"status", std::to_string(res.status)}});
+      Metrics::Global().Observe("tripsim_http_request_duration_seconds",
+                                {{"route", label}, {"method", method}},
+                                std::chrono::duration<double>(elapsed).count());
+      if (request->path != "/healthz") {
+        const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
+        log::Info("http.request", {{"method", request->method},
+                                   {"path", request->path},
+                                   {"status", std::to_string(res.status)},
+                                   {"micros", std::to_string(micros)}});
+      }
+      return res;
+    });
+    routes->Finished();
+  };
+  if (!match) return finish(Ready(std::get<HttpResponse>(std::move(found))));
+
+  auto run = [routes, request, request_id, handler = match->handler,
+              params = std::move(match->params), finish]() {
+    log::ScopedRequestId scoped(request_id);
+    try {
+      (*handler)(request, params, finish);
+    } catch (const std::exception& e) {
+      finish(Ready(Unhandled(*request, e, routes->deps_)));
     }
-  }
-  res.headers.emplace_back("x-request-id", request_id);
-  const auto elapsed = std::chrono::steady_clock::now() - start;
-  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
-  if (route.empty()) route = "unmatched";
-  Metrics::Global().Add("tripsim_http_requests_total", {{"route", route},
-                                                        {"method", MethodLabel(request.method)},
-                                                        {"status", std::to_string(res.status)}});
-  Metrics::Global().Observe("tripsim_http_request_duration_seconds",
-                            {{"route", route}, {"method", MethodLabel(request.method)}},
-                            std::chrono::duration<double>(elapsed).count());
-  if (request.path != "/healthz") {
-    log::Info("http.request", {{"method", request.method},
-                               {"path", request.path},
-                               {"status", std::to_string(res.status)},
-                               {"micros", std::to_string(micros)}});
-  }
-  return res;
+  };
+  const bool inline_ok =
+      match->cost == RouteCost::kCompute ||
+      (match->cost == RouteCost::kReadsStore && routes->deps_.store.LocalReads());
+  if (inline_ok) return run();
+  routes->workers_.Post(std::move(run));
 }
 
 HttpServer::Handlers App::ServerHandlers() const {
   HttpServer::Handlers h;
-  h.handle = [this](const HttpRequest& r) { return Handle(r); };
-  h.runs_inline = [](const HttpRequest& r) { return r.path == "/healthz"; };
+  h.handle = [this](HttpRequest r, Respond respond) { Handle(std::move(r), std::move(respond)); };
   h.error_response = [](int status, const std::string& message) {
     return ErrorResponse(status, message);
   };

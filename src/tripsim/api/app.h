@@ -1,9 +1,9 @@
 // The tripsim HTTP application: every route of design.md 2.2 wired to its handler, plus the
-// cross-cutting parts (request ids, access logs). Independent of the network: tests call
-// App::Handle directly; the server hands it to HttpServer.
+// cross-cutting parts (request ids, access logs, metrics) and where each handler runs: on the
+// network thread when it cannot block (RouteCost), on the App's worker pool otherwise.
 //
 //   App app(deps, {.public_url = "https://esim.example.com"});
-//   HttpResponse res = app.Handle(request);
+//   server.SetHandlers(app.ServerHandlers());
 #pragma once
 
 #include <memory>
@@ -32,6 +32,8 @@ struct AppOptions {
   // API): a burst, then one more every 6 seconds; beyond it 429 (codes cannot be guessed).
   double public_guesses_per_second = 1.0 / 6;
   double public_guess_burst = 10;
+  // Threads for handlers that wait (writes other than bookings, PostgreSQL round trips).
+  int worker_threads = 64;
 };
 
 // The client's address: the peer, or the last X-Forwarded-For hop when the peer is a trusted
@@ -50,10 +52,11 @@ struct AppDeps {
 class App {
  public:
   App(AppDeps deps, AppOptions options);
+  // Waits for the requests still in hand (their store writes complete).
   ~App();
 
-  // Answers one request. Thread-safe; may block on the store.
-  HttpResponse Handle(const HttpRequest& request) const;
+  // Answers one request through `respond`. Called on a network thread; never blocks it.
+  void Handle(HttpRequest request, Respond respond) const;
   // The handlers HttpServer needs, bound to this App.
   HttpServer::Handlers ServerHandlers() const;
   const Router& router() const;

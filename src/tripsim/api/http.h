@@ -2,6 +2,7 @@
 // that handlers and tests compile without the heavy HTTP headers (only http_server.cc sees Beast).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,5 +35,17 @@ struct HttpResponse {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
 };
+
+// Builds a response. Runs on the connection's network thread, so that a completion arriving on
+// another thread (the store's writer) hands the encoding back instead of doing it there.
+using ResponseMaker = std::function<HttpResponse()>;
+
+// Answers a request, exactly once, from any thread.
+using Respond = std::function<void(ResponseMaker)>;
+
+// A response that is already built.
+inline ResponseMaker Ready(HttpResponse response) {
+  return [r = std::move(response)]() mutable { return std::move(r); };
+}
 
 }  // namespace tripsim::api

@@ -26,7 +26,6 @@ using tcp = net::ip::tcp;
 struct Shared {
   HttpServerOptions options;
   HttpServer::Handlers handlers;
-  net::thread_pool handler_pool;
   std::atomic<size_t> connections{0};
   std::atomic<size_t> in_flight{0};
   std::atomic<bool> stopping{false};
@@ -34,9 +33,7 @@ struct Shared {
   std::condition_variable drained;
 
   Shared(HttpServerOptions o, HttpServer::Handlers h)
-      : options(std::move(o)),
-        handlers(std::move(h)),
-        handler_pool(static_cast<size_t>(std::max(1, options.handler_threads))) {}
+      : options(std::move(o)), handlers(std::move(h)) {}
 
   void RequestDone() {
     if (in_flight.fetch_sub(1) == 1) {
@@ -158,15 +155,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   void Dispatch(HttpRequest req) {
     shared_->in_flight.fetch_add(1);
-    const auto& h = shared_->handlers;
-    if (h.runs_inline && h.runs_inline(req)) {
-      Respond(h.handle(req));
-      return;
-    }
-    net::post(shared_->handler_pool, [self = this->shared_from_this(), req = std::move(req)] {
-      HttpResponse res = self->shared_->handlers.handle(req);
-      net::post(self->stream_.get_executor(),
-                [self, res = std::move(res)]() mutable { self->Respond(std::move(res)); });
+    // Runs the maker on this connection's strand: at once when the handler answers on it.
+    shared_->handlers.handle(std::move(req), [self = this->shared_from_this()](ResponseMaker make) {
+      net::dispatch(self->stream_.get_executor(),
+                    [self, make = std::move(make)] { self->Send(make()); });
     });
   }
 
@@ -181,10 +173,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       req.peer = peer_;
       shared_->handlers.on_rejected(req, res);
     }
-    Respond(std::move(res));
+    Send(std::move(res));
   }
 
-  void Respond(HttpResponse res) {
+  void Send(HttpResponse res) {
     auto msg = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(res.status), version_ == 10 ? 10 : 11);
     msg->set(http::field::server, "tripsim");
@@ -286,7 +278,6 @@ class HttpServer::Impl {
     }
     ioc_.stop();
     for (auto& t : threads_) t.join();
-    shared_->handler_pool.join();
   }
 
   ~Impl() { Stop(std::chrono::milliseconds(0)); }

@@ -1,6 +1,6 @@
 // HttpServer: HTTP/1.1 on Boost.Beast, asynchronous on one io_context run by `io_threads`
-// threads, with handlers run on a separate pool of `handler_threads` so that a handler that
-// waits for a durable commit never blocks network I/O.
+// threads. The handler is called on a network thread and must not block: it answers at once,
+// or later from another thread (after a group commit, from a worker pool), through `Respond`.
 //
 // With tls_cert_file and tls_key_file it serves HTTPS (TLS 1.2 or later) instead.
 //
@@ -30,7 +30,6 @@ struct HttpServerOptions {
   std::string listen_host = "127.0.0.1";
   unsigned short listen_port = 8080;
   int io_threads = 2;
-  int handler_threads = 64;
   size_t body_limit = 64 * 1024;
   size_t header_limit = 16 * 1024;
   // From the end of the previous response (or the connection's start) to the end of the
@@ -43,16 +42,11 @@ struct HttpServerOptions {
   std::string tls_key_file;
 };
 
-// A handler runs on the handler pool, and may block.
-using Handler = std::function<HttpResponse(const HttpRequest&)>;
-
 class HttpServer {
  public:
   struct Handlers {
-    Handler handle;  // every request
-    // True when `handle` is cheap and never blocks for this request (health checks), so the
-    // I/O thread may run it directly.
-    std::function<bool(const HttpRequest&)> runs_inline;
+    // Every request, on a network thread: must not block; calls `respond` once, now or later.
+    std::function<void(HttpRequest, Respond)> handle;
     // Called for requests rejected before a handler sees them (413, 431, 400), with the
     // response sent, so that they can be counted.
     std::function<void(const HttpRequest&, const HttpResponse&)> on_rejected;

@@ -1,6 +1,7 @@
 #include "tripsim/api/partner_routes.h"
 
 #include <charconv>
+#include <variant>
 
 #include "tripsim/api/error_table.h"
 #include "tripsim/auth/rate_limiter.h"
@@ -68,41 +69,29 @@ class PartnerRoutes {
   // POST /api/bookings, counted for the dashboard: a request that creates nothing is recorded
   // with its reason, attributed to the partner its x-api-key names (even when the signature is
   // wrong); an idempotent repeat (200) counts nowhere; a new booking is counted by the store.
-  HttpResponse CreateBooking(const HttpRequest& r) const {
+  // Checks run on the calling thread; the answer is built once the booking is durable.
+  void CreateBooking(std::shared_ptr<const HttpRequest> r, Respond respond) const {
     bool authenticated = false;
-    HttpResponse res = TryCreateBooking(r, authenticated);
-    if (res.status >= 400) {
-      domain::FailureReason reason = domain::FailureReasonOfStatus(res.status);
-      if (!authenticated && res.status < 500 && res.status != 429) {
-        reason = domain::FailureReason::kAuthentication;
-      }
-      RecordBookingFailure(r, reason, deps_);
+    std::variant<CreateInput, HttpResponse> checked = CheckCreate(*r, authenticated);
+    if (auto* refused = std::get_if<HttpResponse>(&checked)) {
+      return respond(Ready(CountFailure(*r, std::move(*refused), authenticated)));
     }
-    return res;
-  }
-
-  HttpResponse TryCreateBooking(const HttpRequest& r, bool& authenticated) const {
-    TRIPSIM_ASSIGN_OR_RESPOND(partner, Authenticate(r));
-    authenticated = true;
-    auto content_type = r.Header("content-type");
-    if (!content_type || content_type->substr(0, content_type->find(';')) != "application/json") {
-      return ErrorResponse(415, "Content-Type must be application/json");
-    }
-    wire::ParseOptions po{.today = DateOfMillis(deps_.clock.NowMillis()),
-                          .enabled_channels = options_.enabled_channels};
-    TRIPSIM_ASSIGN_OR_RESPOND(request, wire::ParseCreateBooking(r.body, po));
-    std::string key(r.Header("idempotency-key").value_or(""));
-    if (key.size() > 200) {
-      return ErrorResponse(InvalidArgument(
-          "Validation failed", {{"Idempotency-Key", "must be at most 200 characters", {}}}));
-    }
-    TRIPSIM_ASSIGN_OR_RESPOND(outcome, deps_.bookings.Create(*partner, request, key));
-    if (outcome.created) {
-      log::Info("booking.created",
-                {{"booking", outcome.booking.id}, {"partner", partner->partner.id}});
-    }
-    return Json(outcome.created ? 201 : 200,
-                wire::EncodeBookingResponse(outcome.booking, Encode(), outcome.warnings));
+    CreateInput& in = std::get<CreateInput>(checked);
+    deps_.bookings.CreateAsync(
+        *in.partner, in.request, in.idempotency_key,
+        [this, r = std::move(r), respond = std::move(respond),
+         partner = in.partner](Result<booking::CreateOutcome> outcome) mutable {
+          respond([this, r = std::move(r), partner = std::move(partner),
+                   outcome = std::move(outcome)]() {
+            if (!outcome.ok()) return CountFailure(*r, ErrorResponse(outcome.status()), true);
+            if (outcome->created) {
+              log::Info("booking.created",
+                        {{"booking", outcome->booking.id}, {"partner", partner->partner.id}});
+            }
+            return Json(outcome->created ? 201 : 200,
+                        wire::EncodeBookingResponse(outcome->booking, Encode(), outcome->warnings));
+          });
+        });
   }
 
   HttpResponse GetBooking(const HttpRequest& r, const PathParams& p) const {
@@ -187,6 +176,44 @@ class PartnerRoutes {
   }
 
  private:
+  // What a booking request carries once its signature, content type and body are checked.
+  struct CreateInput {
+    std::shared_ptr<const ActivePartner> partner;
+    domain::BookingRequest request;
+    std::string idempotency_key;
+  };
+
+  // The checks before the booking service, or the response refusing the request;
+  // `authenticated` tells whether the signature passed.
+  std::variant<CreateInput, HttpResponse> CheckCreate(const HttpRequest& r,
+                                                      bool& authenticated) const {
+    TRIPSIM_ASSIGN_OR_RESPOND(partner, Authenticate(r));
+    authenticated = true;
+    auto content_type = r.Header("content-type");
+    if (!content_type || content_type->substr(0, content_type->find(';')) != "application/json") {
+      return ErrorResponse(415, "Content-Type must be application/json");
+    }
+    wire::ParseOptions po{.today = DateOfMillis(deps_.clock.NowMillis()),
+                          .enabled_channels = options_.enabled_channels};
+    TRIPSIM_ASSIGN_OR_RESPOND(request, wire::ParseCreateBooking(r.body, po));
+    std::string key(r.Header("idempotency-key").value_or(""));
+    if (key.size() > 200) {
+      return ErrorResponse(InvalidArgument(
+          "Validation failed", {{"Idempotency-Key", "must be at most 200 characters", {}}}));
+    }
+    return CreateInput{std::move(partner), std::move(request), std::move(key)};
+  }
+
+  // Counts a booking request that created nothing, and returns its response.
+  HttpResponse CountFailure(const HttpRequest& r, HttpResponse res, bool authenticated) const {
+    domain::FailureReason reason = domain::FailureReasonOfStatus(res.status);
+    if (!authenticated && res.status < 500 && res.status != 429) {
+      reason = domain::FailureReason::kAuthentication;
+    }
+    RecordBookingFailure(r, reason, deps_);
+    return res;
+  }
+
   wire::EncodeOptions Encode() const { return {options_.public_url}; }
 
   const AppDeps& deps_;
@@ -208,26 +235,28 @@ void RecordBookingFailure(const HttpRequest& r, domain::FailureReason reason, co
 
 void AddPartnerRoutes(Router& router, const AppDeps& deps, const AppOptions& options) {
   auto routes = std::make_shared<PartnerRoutes>(deps, options);
-  router.Add("POST", "/api/bookings", [routes](const HttpRequest& r, const PathParams&) {
-    return routes->CreateBooking(r);
-  });
-  router.Add("GET", "/api/bookings",
+  // Reading one booking and creating one (whose write is asynchronous) run on the network
+  // thread when the store reads locally; lists, cancellations and resends wait: worker pool.
+  router.AddAsync("POST", "/api/bookings", RouteCost::kReadsStore,
+                  [routes](std::shared_ptr<const HttpRequest> r, const PathParams&,
+                           Respond respond) { routes->CreateBooking(std::move(r), respond); });
+  router.Add("GET", "/api/bookings", RouteCost::kBlocking,
              [routes](const HttpRequest& r, const PathParams&) { return routes->List(r); });
-  router.Add("GET", "/api/bookings/{id}", [routes](const HttpRequest& r, const PathParams& p) {
-    return routes->GetBooking(r, p);
-  });
-  router.Add("DELETE", "/api/bookings/{id}",
+  router.Add(
+      "GET", "/api/bookings/{id}", RouteCost::kReadsStore,
+      [routes](const HttpRequest& r, const PathParams& p) { return routes->GetBooking(r, p); });
+  router.Add("DELETE", "/api/bookings/{id}", RouteCost::kBlocking,
              [routes](const HttpRequest& r, const PathParams& p) { return routes->Cancel(r, p); });
   router.Add(
-      "GET", "/api/bookings/{booking_id}/byExternalBookingId",
+      "GET", "/api/bookings/{booking_id}/byExternalBookingId", RouteCost::kReadsStore,
       [routes](const HttpRequest& r, const PathParams& p) { return routes->GetByReference(r, p); });
-  router.Add("DELETE", "/api/bookings/{booking_id}/byExternalBookingId",
+  router.Add("DELETE", "/api/bookings/{booking_id}/byExternalBookingId", RouteCost::kBlocking,
              [routes](const HttpRequest& r, const PathParams& p) {
                return routes->CancelByReference(r, p);
              });
-  router.Add("POST", "/api/bookings/{id}/resend",
+  router.Add("POST", "/api/bookings/{id}/resend", RouteCost::kBlocking,
              [routes](const HttpRequest& r, const PathParams& p) { return routes->Resend(r, p); });
-  router.Add("GET", "/api/packages",
+  router.Add("GET", "/api/packages", RouteCost::kReadsStore,
              [routes](const HttpRequest& r, const PathParams&) { return routes->Packages(r); });
 }
 

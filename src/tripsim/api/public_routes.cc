@@ -66,7 +66,8 @@ class GuessLimit {
 void AddPublicRoutes(Router& router, const AppDeps& deps, const AppOptions& options) {
   auto guesses = std::make_shared<GuessLimit>(deps, options);
   auto add = [&](const char* method, const char* pattern, bool page, RouteHandler handler) {
-    router.Add(method, pattern,
+    // The traveller's routes write (claims, redemptions) or are rare: on the worker pool.
+    router.Add(method, pattern, RouteCost::kBlocking,
                [guesses, guarded = guesses->Guard(std::move(handler), page)](
                    const HttpRequest& r, const PathParams& p) { return guarded(r, p); });
   };

@@ -20,13 +20,27 @@ std::vector<std::string> SplitRaw(const std::string& path) {
   return out;
 }
 
-}  // namespace
-
-void Router::Add(std::string method, const std::string& pattern, RouteHandler handler) {
-  routes_.push_back({std::move(method), pattern, SplitRaw(pattern), std::move(handler)});
+bool IsCapture(const std::string& segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
-HttpResponse Router::Route(const HttpRequest& request, std::string* pattern) const {
+}  // namespace
+
+void Router::Add(std::string method, const std::string& pattern, RouteCost cost,
+                 RouteHandler handler) {
+  AddAsync(std::move(method), pattern, cost,
+           [handler = std::move(handler)](std::shared_ptr<const HttpRequest> request,
+                                          const PathParams& params, Respond respond) {
+             respond(Ready(handler(*request, params)));
+           });
+}
+
+void Router::AddAsync(std::string method, const std::string& pattern, RouteCost cost,
+                      AsyncRouteHandler handler) {
+  routes_.push_back({std::move(method), pattern, SplitRaw(pattern), cost, std::move(handler)});
+}
+
+std::variant<RouteMatch, HttpResponse> Router::Find(const HttpRequest& request) const {
   auto parsed = boost::urls::parse_origin_form(request.target);
   if (!parsed) return ErrorResponse(400, "Malformed request target");
   std::vector<std::string> segments;
@@ -35,23 +49,20 @@ HttpResponse Router::Route(const HttpRequest& request, std::string* pattern) con
   bool path_known = false;
   for (const Route_& r : routes_) {
     if (r.segments.size() != segments.size()) continue;
-    PathParams params;
     bool match = true;
     for (size_t i = 0; i < segments.size() && match; ++i) {
       const std::string& want = r.segments[i];
-      if (want.size() > 2 && want.front() == '{' && want.back() == '}') {
-        if (segments[i].empty()) match = false;
-        params[want.substr(1, want.size() - 2)] = segments[i];
-      } else {
-        match = want == segments[i];
-      }
+      match = IsCapture(want) ? !segments[i].empty() : want == segments[i];
     }
     if (!match) continue;
     path_known = true;
-    if (r.method == request.method) {
-      if (pattern) *pattern = r.pattern;
-      return r.handler(request, params);
+    if (r.method != request.method) continue;
+    RouteMatch m{&r.handler, r.cost, &r.pattern, {}};
+    for (size_t i = 0; i < segments.size(); ++i) {
+      const std::string& want = r.segments[i];
+      if (IsCapture(want)) m.params[want.substr(1, want.size() - 2)] = std::move(segments[i]);
     }
+    return m;
   }
   if (path_known) return ErrorResponse(405, "Method not allowed");
   return ErrorResponse(404, "Not found");

@@ -1,14 +1,38 @@
 #include "tripsim/base/ids.h"
 
+#include <chrono>
+#include <cstdint>
+
 #include "tripsim/base/crypto.h"
 
 namespace tripsim {
 
+namespace {
+
+// In ascending ASCII order, so that encoded numbers sort as the numbers do.
+constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
+
+void AppendRandom(std::string& out, size_t chars) {
+  for (char c : crypto::RandomBytes(chars)) out += kAlphabet[static_cast<unsigned char>(c) & 31];
+}
+
+}  // namespace
+
 std::string NewId(std::string_view prefix) {
-  static constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
-  std::string random = crypto::RandomBytes(20);
   std::string out(prefix);
-  for (char c : random) out += kAlphabet[static_cast<unsigned char>(c) & 31];
+  AppendRandom(out, 20);
+  return out;
+}
+
+std::string NewOrderedId(std::string_view prefix) {
+  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  std::string out(prefix);
+  for (int shift = 45; shift >= 0; shift -= 5) {  // 50 bits: until the year 37648
+    out += kAlphabet[(static_cast<uint64_t>(millis) >> shift) & 31];
+  }
+  AppendRandom(out, 16);
   return out;
 }
 

@@ -1,6 +1,7 @@
 #include "tripsim/booking/booking_service.h"
 
 #include <algorithm>
+#include <future>
 
 #include "tripsim/base/crypto.h"
 #include "tripsim/base/ids.h"
@@ -44,19 +45,27 @@ Status Conflict(const Booking& existing, const std::string& field) {
             existing.id}}};
 }
 
-}  // namespace
-
-Result<CreateOutcome> BookingService::Repeat(const Booking& existing,
-                                             const std::string& fingerprint) {
+// The answer to a request whose booking_id (or idempotency key) has a booking already.
+Result<CreateOutcome> Repeat(const Booking& existing, const std::string& fingerprint) {
   if (existing.fingerprint != fingerprint) {
     return Conflict(existing, existing.request.booking_id ? "booking_id" : "Idempotency-Key");
   }
   return CreateOutcome{existing, false, {}};
 }
 
+}  // namespace
+
 Result<CreateOutcome> BookingService::Create(const ActivePartner& partner,
                                              const BookingRequest& request,
                                              const std::string& idempotency_key) {
+  std::promise<Result<CreateOutcome>> outcome;
+  CreateAsync(partner, request, idempotency_key,
+              [&outcome](Result<CreateOutcome> r) { outcome.set_value(std::move(r)); });
+  return outcome.get_future().get();
+}
+
+void BookingService::CreateAsync(const ActivePartner& partner, const BookingRequest& request,
+                                 const std::string& idempotency_key, CreateDone done) {
   const std::string& partner_id = partner.partner.id;
   const std::string key = request.booking_id ? "" : idempotency_key;
   std::string fingerprint = Fingerprint(request);
@@ -65,27 +74,35 @@ Result<CreateOutcome> BookingService::Create(const ActivePartner& partner,
                                  ? store_.FindBookingByReference(partner_id, *request.booking_id)
                              : !key.empty() ? store_.FindBookingByIdempotencyKey(partner_id, key)
                                             : Result<Booking>(NotFound(""));
-  if (existing.ok()) return Repeat(*existing, fingerprint);
-  if (existing.status().code() != ErrorCode::kNotFound) return existing.status();
+  if (existing.ok()) return done(Repeat(*existing, fingerprint));
+  if (existing.status().code() != ErrorCode::kNotFound) return done(existing.status());
   if (const int limit = partner.partner.daily_booking_limit; limit > 0) {
     // Checked before the write: requests in flight at the same moment may pass it together.
     const int64_t now = clock_.NowMillis();
-    TRIPSIM_ASSIGN_OR_RETURN(today, store_.BookingsOnDay(partner_id, DateOfMillis(now)));
-    if (today >= limit) {
+    Result<int64_t> today = store_.BookingsOnDay(partner_id, DateOfMillis(now));
+    if (!today.ok()) return done(today.status());
+    if (*today >= limit) {
       const int64_t midnight = MillisOfDate(Date{DateOfMillis(now).days + 1});
-      return Status(ErrorCode::kResourceExhausted, "Daily booking limit of " +
-                                                       std::to_string(limit) +
-                                                       " reached; it resets at 00:00 UTC")
-          .WithRetryAfter(static_cast<int>((midnight - now + 999) / 1000));
+      return done(Status(ErrorCode::kResourceExhausted, "Daily booking limit of " +
+                                                            std::to_string(limit) +
+                                                            " reached; it resets at 00:00 UTC")
+                      .WithRetryAfter(static_cast<int>((midnight - now + 999) / 1000)));
     }
   }
 
   std::vector<FieldIssue> warnings;
-  TRIPSIM_ASSIGN_OR_RETURN(booking, Build(partner, request, key, warnings));
-  booking.fingerprint = fingerprint;
-  TRIPSIM_ASSIGN_OR_RETURN(stored, store_.CreateBooking(booking));
-  if (!stored.created) return Repeat(stored.booking, fingerprint);  // lost a race to a twin
-  return CreateOutcome{std::move(stored.booking), true, std::move(warnings)};
+  Result<Booking> booking = Build(partner, request, key, warnings);
+  if (!booking.ok()) return done(booking.status());
+  booking->fingerprint = fingerprint;
+  store_.CreateBookingAsync(
+      std::move(booking).value(),
+      [fingerprint = std::move(fingerprint), warnings = std::move(warnings),
+       done = std::move(done)](Result<store::CreateResult> stored) mutable {
+        if (!stored.ok()) return done(stored.status());
+        // Not created: a twin with the same booking_id won the race.
+        if (!stored->created) return done(Repeat(stored->booking, fingerprint));
+        done(CreateOutcome{std::move(stored->booking), true, std::move(warnings)});
+      });
 }
 
 Result<Booking> BookingService::Build(const ActivePartner& partner, const BookingRequest& request,
@@ -94,7 +111,7 @@ Result<Booking> BookingService::Build(const ActivePartner& partner, const Bookin
   const int64_t now = clock_.NowMillis();
   std::shared_ptr<const catalog::Catalog> catalog = catalogs_.Get();
   Booking b;
-  b.id = NewId("bk_");
+  b.id = NewOrderedId("bk_");
   b.partner_id = partner.partner.id;
   b.request = request;
   b.created_at = now;
@@ -148,7 +165,7 @@ Result<Booking> BookingService::Build(const ActivePartner& partner, const Bookin
     warnings.push_back({"email", "no address: the traveller can claim the code at claim_url", {}});
   } else if (wants_email) {
     domain::Message m;
-    m.id = NewId("msg_");
+    m.id = NewOrderedId("msg_");
     m.channel = "EMAIL";
     m.kind = "booking_confirmation";
     m.recipient = *request.email;
@@ -159,7 +176,7 @@ Result<Booking> BookingService::Build(const ActivePartner& partner, const Bookin
     const int days = partner.partner.reminder_days;
     int64_t reminder_at = MillisOfDate(Date{departure.days - days}) + 9 * 3'600'000LL;
     if (days > 0 && reminder_at > now) {
-      m.id = NewId("msg_");
+      m.id = NewOrderedId("msg_");
       m.kind = "reminder";
       m.due_at = reminder_at;
       b.messages.push_back(std::move(m));
@@ -215,7 +232,7 @@ namespace {
 
 domain::Message NewEmail(std::string kind, std::string recipient, int64_t now) {
   domain::Message m;
-  m.id = NewId("msg_");
+  m.id = NewOrderedId("msg_");
   m.channel = "EMAIL";
   m.kind = std::move(kind);
   m.recipient = std::move(recipient);

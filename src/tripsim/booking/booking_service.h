@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -62,6 +63,12 @@ class BookingService {
   // type the partner may not use; kUnprocessable (422) when no package fits.
   Result<CreateOutcome> Create(const ActivePartner& partner, const domain::BookingRequest& request,
                                const std::string& idempotency_key);
+  // The same without waiting for the write: reads and checks on the caller's thread, then
+  // calls `done` once the booking is durable (on the store's writer thread, for SQLite: `done`
+  // must only hand the outcome on), or at once for a repeat or a refusal.
+  using CreateDone = std::function<void(Result<CreateOutcome>)>;
+  void CreateAsync(const ActivePartner& partner, const domain::BookingRequest& request,
+                   const std::string& idempotency_key, CreateDone done);
 
   Result<domain::Booking> Get(const std::string& partner_id, const std::string& id);
   Result<domain::Booking> GetByReference(const std::string& partner_id,
@@ -103,7 +110,6 @@ class BookingService {
   Result<domain::Booking> Build(const ActivePartner& partner, const domain::BookingRequest& request,
                                 const std::string& idempotency_key,
                                 std::vector<FieldIssue>& warnings);
-  Result<CreateOutcome> Repeat(const domain::Booking& existing, const std::string& fingerprint);
   void WarnOnLowStock(const std::string& provider);
   // The code with the package the partner's strategy picks for `destination`.
   Result<domain::PromoCode> AssignAtRedemption(const domain::Booking& b,

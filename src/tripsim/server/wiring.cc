@@ -147,7 +147,6 @@ int Serve(const Config& config) {
   http.io_threads = config.io_threads > 0
                         ? config.io_threads
                         : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  http.handler_threads = config.handler_threads;
   http.tls_cert_file = config.tls_cert;
   http.tls_key_file = config.tls_key;
   const std::string scheme = config.tls_cert.empty() ? "http://" : "https://";
@@ -163,6 +162,7 @@ int Serve(const Config& config) {
   app_options.signature_window_millis = int64_t{config.signature_window_seconds} * 1000;
   app_options.metrics_public = config.metrics_public;
   app_options.trusted_proxies = config.trusted_proxies;
+  app_options.worker_threads = config.handler_threads;
   dashboard::AttemptRecorder attempts(*store);
   api::App app({*store, bookings, partners, catalogs, clock, attempts}, app_options);
   server.SetHandlers(app.ServerHandlers());

@@ -361,6 +361,7 @@ class MemoryStore final : public Store {
   }
 
   Status Ping() override { return Status::Ok(); }
+  bool LocalReads() const override { return true; }
 
   Status RecordFailedAttempts(const std::vector<FailedAttempt>& attempts) override {
     std::lock_guard lock(mu_);
@@ -514,7 +515,9 @@ class MemoryStore final : public Store {
     auto p = partners_.find(b.partner_id);
     if (p == partners_.end() || p->second.webhook_url.empty()) return;
     webhooks_.push_back(
-        {{NewId("evt_"), b.partner_id, event, b.id, subject, now, "PENDING", 0, ""}, now, 0});
+        {{NewOrderedId("evt_"), b.partner_id, event, b.id, subject, now, "PENDING", 0, ""},
+         now,
+         0});
   }
 
   template <typename Fn>

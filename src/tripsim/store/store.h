@@ -165,6 +165,13 @@ class Store {
   // partner already has a booking with the same booking_id (or idempotency_key), writes nothing
   // and returns that booking with created = false; concurrent duplicates resolve to one booking.
   virtual Result<CreateResult> CreateBooking(const domain::Booking& booking) = 0;
+  // The same, without waiting: `done` is called once, when the booking is durable (or failed),
+  // possibly on another thread (SQLite: its writer, which `done` must not hold up). The default
+  // calls CreateBooking and then `done`, on the caller's thread.
+  virtual void CreateBookingAsync(domain::Booking booking,
+                                  std::function<void(Result<CreateResult>)> done) {
+    done(CreateBooking(booking));
+  }
   // kNotFound for an unknown id and for another partner's booking.
   virtual Result<domain::Booking> GetBooking(const std::string& partner_id,
                                              const std::string& id) = 0;
@@ -268,6 +275,11 @@ class Store {
 
   // Ok when the database answers.
   virtual Status Ping() = 0;
+
+  // True when reads are answered from this machine's memory or files in microseconds and
+  // never wait for a writer or the network (SQLite in WAL mode, memory), so that they may run
+  // on a network thread; false when a read is a round trip (PostgreSQL).
+  virtual bool LocalReads() const { return false; }
 };
 
 }  // namespace tripsim::store

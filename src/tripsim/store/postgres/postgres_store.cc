@@ -197,7 +197,7 @@ Status EnqueueWebhook(Conn& c, const std::string& booking_id, const std::string&
           "SELECT $1, b.partner_id, $2, b.id, $3, $4, 'PENDING', 0, $4, '' "
           "FROM bookings b JOIN partners p ON p.id = b.partner_id "
           "WHERE b.id = $5 AND p.webhook_url <> ''",
-          {P(NewId("evt_")), P(event), P(subject_id), P(now), P(booking_id)})
+          {P(NewOrderedId("evt_")), P(event), P(subject_id), P(now), P(booking_id)})
       .status();
 }
 

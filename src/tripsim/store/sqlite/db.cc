@@ -151,7 +151,7 @@ Db::~Db() {
 
 Result<Stmt> Db::Prepare(std::string_view sql) {
   if (cache_) {
-    auto it = cache_->find(std::string(sql));
+    auto it = cache_->find(sql);
     if (it != cache_->end() && !it->second.in_use) {
       it->second.in_use = true;
       return Stmt(db_, it->second.stmt, &it->second.in_use);
@@ -160,13 +160,18 @@ Result<Stmt> Db::Prepare(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) return SqliteError(db_, rc);
-  if (cache_ && !cache_->contains(std::string(sql)) && cache_->size() < 256) {
+  if (cache_ && !cache_->contains(sql) && cache_->size() < 256) {
     Cached& c = (*cache_)[std::string(sql)];
     c.stmt = stmt;
     c.in_use = true;
     return Stmt(db_, stmt, &c.in_use);
   }
   return Stmt(db_, stmt);
+}
+
+Status Db::Run(std::string_view sql) {
+  TRIPSIM_ASSIGN_OR_RETURN(stmt, Prepare(sql));
+  return stmt.Run();
 }
 
 Status Db::Exec(const std::string& sql) {

@@ -90,9 +90,10 @@ class Db {
   // A prepared statement, from this connection's cache when the same SQL was prepared before
   // and is not in use (statements are compiled once per connection, not once per call).
   Result<Stmt> Prepare(std::string_view sql);
-  // Runs one or more statements without results.
+  // Runs one or more statements without results, compiling them each time.
   Status Exec(const std::string& sql);
-  // Prepare, bind nothing, run: for one-off statements.
+  // Runs one statement without parameters or results, compiled once (BEGIN, SAVEPOINT...).
+  Status Run(std::string_view sql);
   sqlite3* raw() const { return db_; }
 
  private:
@@ -100,7 +101,11 @@ class Db {
     sqlite3_stmt* stmt = nullptr;
     bool in_use = false;
   };
-  using Cache = std::unordered_map<std::string, Cached>;
+  struct SqlHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+  };
+  using Cache = std::unordered_map<std::string, Cached, SqlHash, std::equal_to<>>;
 
   explicit Db(sqlite3* db) : db_(db), cache_(std::make_unique<Cache>()) {}
   void FinalizeCache();

@@ -1,5 +1,7 @@
 #include "tripsim/store/sqlite/group_commit.h"
 
+#include <algorithm>
+
 #include "tripsim/base/log.h"
 
 namespace tripsim::store::sqlite {
@@ -17,65 +19,75 @@ GroupCommitWriter::~GroupCommitWriter() {
 }
 
 Status GroupCommitWriter::Submit(Job job) {
-  Pending p{std::move(job), Status::Ok(), false, {}};
-  MutexLock lock(mu_);
-  if (stopping_) return Unavailable("the store is shutting down");
-  queue_.push_back(&p);
-  work_cv_.NotifyOne();
-  p.done_cv.Wait(mu_, [&]() REQUIRES(mu_) { return p.done; });
-  return p.result;
+  Mutex mu;
+  CondVar cv;
+  std::optional<Status> result;
+  SubmitAsync(std::move(job), [&](Status s) {
+    MutexLock lock(mu);
+    result = std::move(s);
+    cv.NotifyOne();
+  });
+  MutexLock lock(mu);
+  cv.Wait(mu, [&] { return result.has_value(); });
+  return *std::move(result);
+}
+
+void GroupCommitWriter::SubmitAsync(Job job, Done done) {
+  {
+    MutexLock lock(mu_);
+    if (!stopping_) {
+      queue_.push_back({std::move(job), std::move(done), Status::Ok()});
+      work_cv_.NotifyOne();
+      return;
+    }
+  }
+  done(Unavailable("the store is shutting down"));
 }
 
 void GroupCommitWriter::Loop() {
-  std::deque<Pending*> batch;
+  std::vector<Pending> batch;
   for (;;) {
     {
       MutexLock lock(mu_);
       work_cv_.Wait(mu_, [&]() REQUIRES(mu_) { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and every job is done
-      while (!queue_.empty() && batch.size() < max_batch_) {
-        batch.push_back(queue_.front());
-        queue_.pop_front();
-      }
+      const size_t n = std::min(queue_.size(), max_batch_);
+      std::move(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n),
+                std::back_inserter(batch));
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
     }
     RunBatch(batch);
-    {
-      MutexLock lock(mu_);
-      for (Pending* p : batch) {
-        p->done = true;
-        p->done_cv.NotifyOne();
-      }
-    }
+    for (Pending& p : batch) p.done(std::move(p.result));
     batch.clear();
   }
 }
 
-void GroupCommitWriter::RunBatch(std::deque<Pending*>& batch) {
-  Status begin = db_.Exec("BEGIN IMMEDIATE");
+void GroupCommitWriter::RunBatch(std::vector<Pending>& batch) {
+  Status begin = db_.Run("BEGIN IMMEDIATE");
   if (!begin.ok()) {
-    for (Pending* p : batch) p->result = begin;
+    for (Pending& p : batch) p.result = begin;
     return;
   }
-  for (Pending* p : batch) {
-    Status s = db_.Exec("SAVEPOINT job");
+  for (Pending& p : batch) {
+    Status s = db_.Run("SAVEPOINT job");
     if (s.ok()) {
       try {
-        s = p->job(db_);
+        s = p.job(db_);
       } catch (const std::exception& e) {
         s = Internal(std::string("write failed: ") + e.what());
       }
-      if (!s.ok()) (void)db_.Exec("ROLLBACK TO job");
-      Status release = db_.Exec("RELEASE job");
+      if (!s.ok()) (void)db_.Run("ROLLBACK TO job");
+      Status release = db_.Run("RELEASE job");
       if (s.ok() && !release.ok()) s = release;
     }
-    p->result = s;
+    p.result = s;
   }
-  Status commit = db_.Exec("COMMIT");
+  Status commit = db_.Run("COMMIT");
   if (!commit.ok()) {
     log::Error("store.commit_failed", {{"error", commit.message()}});
     (void)db_.Exec("ROLLBACK");
-    for (Pending* p : batch) {
-      if (p->result.ok()) p->result = Unavailable("the write could not be committed");
+    for (Pending& p : batch) {
+      if (p.result.ok()) p.result = Unavailable("the write could not be committed");
     }
   }
 }

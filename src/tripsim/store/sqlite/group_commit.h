@@ -2,14 +2,16 @@
 // one transaction and one fsync (design.md 7, issue "Performance").
 //
 // Each job runs inside its own SAVEPOINT: a job that fails is rolled back alone and its
-// neighbours still commit. Submit() returns only after the batch holding the job is durable.
+// neighbours still commit. A job's completion is called only after the batch holding it is
+// durable.
 //
 //   Status s = writer.Submit([&](Db& db) -> Status { ...statements...; return Status::Ok(); });
+//   writer.SubmitAsync(std::move(job), [](Status s) { ...answer... });  // does not wait
 #pragma once
 
-#include <deque>
 #include <functional>
 #include <thread>
+#include <vector>
 
 #include "tripsim/base/mutex.h"
 
@@ -20,6 +22,7 @@ namespace tripsim::store::sqlite {
 class GroupCommitWriter {
  public:
   using Job = std::function<Status(Db&)>;
+  using Done = std::function<void(Status)>;
 
   // Takes ownership of the write connection; starts the writer thread.
   GroupCommitWriter(Db db, size_t max_batch);
@@ -31,23 +34,26 @@ class GroupCommitWriter {
   // Runs `job` in the next batch and waits for the batch's commit. Returns the job's own
   // failure, or kUnavailable when the commit failed. Thread-safe.
   Status Submit(Job job);
+  // Runs `job` in the next batch and returns at once; after the batch's commit, calls `done`
+  // with what Submit would return, on the writer thread (so `done` must be quick: hand the
+  // result on). Thread-safe.
+  void SubmitAsync(Job job, Done done);
 
  private:
   struct Pending {
     Job job;
-    Status result;      // written by the writer before `done`
-    bool done = false;  // guarded by mu_
-    CondVar done_cv;    // its own, so that a batch wakes only its own submitters
+    Done done;
+    Status result;  // written by the writer before `done` is called
   };
 
   void Loop();
-  void RunBatch(std::deque<Pending*>& batch);
+  void RunBatch(std::vector<Pending>& batch);
 
   Db db_;  // used by the writer thread only
   const size_t max_batch_;
   Mutex mu_;
   CondVar work_cv_;  // the writer waits for jobs
-  std::deque<Pending*> queue_ GUARDED_BY(mu_);
+  std::vector<Pending> queue_ GUARDED_BY(mu_);
   bool stopping_ GUARDED_BY(mu_) = false;
   std::thread thread_;
 };

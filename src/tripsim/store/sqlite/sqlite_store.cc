@@ -86,7 +86,11 @@ Status EnqueueWebhook(Db& db, const std::string& booking_id, const std::string& 
                     "SELECT ?1, b.partner_id, ?2, b.id, ?3, ?4, 'PENDING', 0, ?4, '' "
                     "FROM bookings b JOIN partners p ON p.id = b.partner_id "
                     "WHERE b.id = ?5 AND p.webhook_url != ''"));
-  s.Bind(1, NewId("evt_")).Bind(2, event).Bind(3, subject_id).Bind(4, now).Bind(5, booking_id);
+  s.Bind(1, NewOrderedId("evt_"))
+      .Bind(2, event)
+      .Bind(3, subject_id)
+      .Bind(4, now)
+      .Bind(5, booking_id);
   return s.Run();
 }
 
@@ -343,32 +347,24 @@ class SqliteStore final : public Store {
   }
 
   Result<CreateResult> CreateBooking(const Booking& b) override {
-    CreateResult out;
-    Status st = writer_.Submit([&](Db& db) -> Status {
-      // Inside the writer, earlier jobs of the batch are visible: a duplicate finds its twin.
-      Result<Booking> existing = NotFound("");
-      if (b.request.booking_id) {
-        existing = QueryBooking(db, "partner_id = ? AND booking_ref = ?", [&](Stmt& s) {
-          s.Bind(1, b.partner_id).Bind(2, *b.request.booking_id);
-        });
-      } else if (!b.idempotency_key.empty()) {
-        existing = QueryBooking(db, "partner_id = ? AND idempotency_key = ?", [&](Stmt& s) {
-          s.Bind(1, b.partner_id).Bind(2, b.idempotency_key);
-        });
-      }
-      if (existing.ok()) {
-        out = {std::move(existing).value(), false};
-        return Status::Ok();
-      }
-      if (existing.status().code() != ErrorCode::kNotFound) return existing.status();
-      TRIPSIM_RETURN_IF_ERROR(InsertBooking(db, b));
-      TRIPSIM_RETURN_IF_ERROR(EnqueueWebhook(db, b.id, "booking.created", "", b.created_at));
-      out = {b, true};
-      return Status::Ok();
-    });
-    if (!st.ok()) return st;
-    return out;
+    auto out = std::make_shared<CreateResult>();
+    TRIPSIM_RETURN_IF_ERROR(writer_.Submit(CreateBookingJob(b, out)));
+    if (out->created) out->booking = b;
+    return std::move(*out);
   }
+
+  void CreateBookingAsync(Booking b, std::function<void(Result<CreateResult>)> done) override {
+    auto out = std::make_shared<CreateResult>();
+    auto booking = std::make_shared<Booking>(std::move(b));
+    writer_.SubmitAsync(CreateBookingJob(*booking, out),
+                        [booking, out, done = std::move(done)](Status s) {
+                          if (!s.ok()) return done(std::move(s));
+                          if (out->created) out->booking = std::move(*booking);
+                          done(std::move(*out));
+                        });
+  }
+
+  bool LocalReads() const override { return true; }
 
   Result<Booking> GetBooking(const std::string& partner_id, const std::string& id) override {
     return Read<Booking>([&](Db& db) {
@@ -950,6 +946,34 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // Writes `b` unless the partner has a booking with its booking_id (or idempotency key), and
+  // leaves the outcome in `out`: the existing booking, or created = true (the caller has `b`).
+  // REQUIRES: `b` outlives the job.
+  GroupCommitWriter::Job CreateBookingJob(const Booking& b, std::shared_ptr<CreateResult> out) {
+    return [this, &b, out = std::move(out)](Db& db) -> Status {
+      // Inside the writer, earlier jobs of the batch are visible: a duplicate finds its twin.
+      Result<Booking> existing = NotFound("");
+      if (b.request.booking_id) {
+        existing = QueryBooking(db, "partner_id = ? AND booking_ref = ?", [&](Stmt& s) {
+          s.Bind(1, b.partner_id).Bind(2, *b.request.booking_id);
+        });
+      } else if (!b.idempotency_key.empty()) {
+        existing = QueryBooking(db, "partner_id = ? AND idempotency_key = ?", [&](Stmt& s) {
+          s.Bind(1, b.partner_id).Bind(2, b.idempotency_key);
+        });
+      }
+      if (existing.ok()) {
+        *out = {std::move(existing).value(), false};
+        return Status::Ok();
+      }
+      if (existing.status().code() != ErrorCode::kNotFound) return existing.status();
+      TRIPSIM_RETURN_IF_ERROR(InsertBooking(db, b));
+      TRIPSIM_RETURN_IF_ERROR(EnqueueWebhook(db, b.id, "booking.created", "", b.created_at));
+      out->created = true;
+      return Status::Ok();
+    };
+  }
+
   // Runs `fn` on a pooled read connection.
   template <typename T, typename Fn>
   Result<T> Read(Fn fn) {
@@ -1023,6 +1047,10 @@ class SqliteStore final : public Store {
 Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
   TRIPSIM_ASSIGN_OR_RETURN(db, Db::Open(options.path, true));
   if (options.migrate) TRIPSIM_RETURN_IF_ERROR(Migrate(db));
+  // The writer keeps the index pages it keeps touching (32 MiB instead of 2), and checkpoints
+  // every 4,000 pages instead of 1,000, so that a page rewritten by many commits reaches the
+  // database file once.
+  TRIPSIM_RETURN_IF_ERROR(db.Exec("PRAGMA cache_size=-32768; PRAGMA wal_autocheckpoint=4000;"));
   return std::unique_ptr<Store>(
       std::make_unique<SqliteStore>(options.path, std::move(db), options.max_batch));
 }
