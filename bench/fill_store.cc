@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
     threads.emplace_back([&] {
       for (int64_t i; (i = next.fetch_add(1)) < n;) {
         domain::Booking b;
-        b.id = NewId("bk_");
+        b.id = NewOrderedId("bk_");
         b.partner_id = partner;
         b.request.booking_id = "FILL-" + std::to_string(i);
         b.request.departure_date = "2026-12-15";
@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
         p.valid_until = Date{20800};
         b.promo_codes.push_back(p);
         domain::Message m;
-        m.id = NewId("msg_");
+        m.id = NewOrderedId("msg_");
         m.channel = "EMAIL";
         m.kind = "booking_confirmation";
         m.recipient = *b.request.email;

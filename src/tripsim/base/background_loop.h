@@ -12,20 +12,26 @@
 #include <functional>
 #include <thread>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include "tripsim/base/mutex.h"
 
 namespace tripsim {
 
 class BackgroundLoop {
  public:
-  BackgroundLoop(std::chrono::milliseconds idle, std::function<int()> step)
-      : idle_(idle), step_(std::move(step)) {}
+  // A positive `nice` lowers this thread's scheduling priority (Linux niceness of the thread
+  // alone), so that background work yields the CPU to request threads at peaks.
+  BackgroundLoop(std::chrono::milliseconds idle, std::function<int()> step, int nice = 0)
+      : idle_(idle), step_(std::move(step)), nice_(nice) {}
   ~BackgroundLoop() { Stop(); }
   BackgroundLoop(const BackgroundLoop&) = delete;
   BackgroundLoop& operator=(const BackgroundLoop&) = delete;
 
   void Start() {
     thread_ = std::thread([this] {
+      if (nice_ > 0) (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), nice_);
       for (;;) {
         int done = step_();
         MutexLock lock(mu_);
@@ -47,6 +53,7 @@ class BackgroundLoop {
  private:
   const std::chrono::milliseconds idle_;
   const std::function<int()> step_;
+  const int nice_;
   Mutex mu_;
   CondVar cv_;
   bool stopping_ GUARDED_BY(mu_) = false;

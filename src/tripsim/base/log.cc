@@ -1,8 +1,10 @@
 #include "tripsim/base/log.h"
 
 #include <spdlog/async.h>
-#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/details/null_mutex.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <boost/json/serialize.hpp>
@@ -35,16 +37,44 @@ void AppendJsonString(std::string& out, std::string_view s) {
   out += boost::json::serialize(boost::json::string(s));
 }
 
+// Writes lines to stderr in batches: a line waits only while more lines are queued behind it
+// (at most 64 KiB), so a busy server makes one write(2) per batch instead of one per line, and
+// an idle one writes each line at once. Used by the logger's single background thread only.
+class BatchingStderrSink final : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
+ public:
+  ~BatchingStderrSink() override { WriteOut(); }
+
+ private:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    buffer_.append(msg.payload.data(), msg.payload.size());
+    buffer_ += '\n';
+    if (buffer_.size() >= 64 * 1024 || spdlog::thread_pool()->queue_size() == 0) WriteOut();
+  }
+  void flush_() override { WriteOut(); }
+
+  void WriteOut() {
+    size_t done = 0;
+    while (done < buffer_.size()) {
+      ssize_t n = ::write(STDERR_FILENO, buffer_.data() + done, buffer_.size() - done);
+      if (n <= 0) break;  // stderr is gone: nothing better to do with the lines
+      done += static_cast<size_t>(n);
+    }
+    buffer_.clear();
+  }
+
+  std::string buffer_;
+};
+
 // Lines are written by spdlog's background thread, so that request threads never wait for a
 // write(2) to stderr; a full queue blocks rather than drops.
 spdlog::logger& Logger() {
   static auto logger = [] {
     spdlog::init_thread_pool(16384, 1);
-    auto l = std::make_shared<spdlog::async_logger>(
-        "tripsim", std::make_shared<spdlog::sinks::stderr_sink_mt>(), spdlog::thread_pool(),
-        spdlog::async_overflow_policy::block);
-    l->set_pattern("%v");
-    l->flush_on(spdlog::level::info);
+    auto l = std::make_shared<spdlog::async_logger>("tripsim",
+                                                    std::make_shared<BatchingStderrSink>(),
+                                                    spdlog::thread_pool(),
+                                                    spdlog::async_overflow_policy::block);
+    l->flush_on(spdlog::level::warn);
     return l;
   }();
   return *logger;

@@ -26,7 +26,9 @@ OutboxWorker::OutboxWorker(store::Store& store, Mailer& mailer, const Clock& clo
       mailer_(mailer),
       clock_(clock),
       options_(std::move(options)),
-      loop_(options_.poll, [this] { return RunOnce(); }) {}
+      // Rendering emails (QR codes, MIME) is the heaviest background work: at a booking peak it
+      // yields the CPU to partner requests, and catches up when they calm down.
+      loop_(options_.poll, [this] { return RunOnce(); }, /*nice=*/10) {}
 
 OutboxWorker::~OutboxWorker() { Stop(); }
 

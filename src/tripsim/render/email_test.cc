@@ -1,6 +1,7 @@
 #include "tripsim/render/email.h"
 
 #include <gtest/gtest.h>
+#include <png.h>
 
 #include "tripsim/render/qr.h"
 
@@ -73,10 +74,31 @@ TEST(RenderEmail, EscapesEveryValueInHtml) {
   EXPECT_EQ(e.mime.find("\r\nBcc"), std::string::npos);
 }
 
-TEST(QrPng, IsAPng) {
-  auto png = QrPng("https://esim.example.com/redeem/K7Q2-M9XD-4TPA");
+TEST(QrPng, DecodesToTheCodeWithAQuietZone) {
+  auto png = QrPng("https://esim.example.com/redeem/K7Q2-M9XD-4TPA", 4);
   ASSERT_TRUE(png.ok());
   EXPECT_EQ(png->substr(1, 3), "PNG");
+  png_image image{};
+  image.version = PNG_IMAGE_VERSION;
+  ASSERT_TRUE(png_image_begin_read_from_memory(&image, png->data(), png->size()));
+  image.format = PNG_FORMAT_GRAY;
+  std::vector<png_byte> pixels(PNG_IMAGE_SIZE(image));
+  ASSERT_TRUE(png_image_finish_read(&image, nullptr, pixels.data(), 0, nullptr));
+  const int size = static_cast<int>(image.width);
+  ASSERT_EQ(image.height, image.width);
+  // A QR code (21 + 4 * version modules) plus 4 quiet modules each side, 4 pixels a module.
+  ASSERT_EQ(size % 4, 0);
+  const int modules = size / 4 - 8;
+  EXPECT_EQ((modules - 21) % 4, 0) << modules;
+  auto at = [&](int module_x, int module_y) {
+    return pixels[static_cast<size_t>((module_y * 4 + 1) * size + module_x * 4 + 1)];
+  };
+  EXPECT_EQ(at(0, 0), 255);  // quiet zone
+  EXPECT_EQ(at(3, 3), 255);
+  EXPECT_EQ(at(4, 4), 0);  // the finder pattern's dark corner
+  EXPECT_EQ(at(5, 5), 255);  // its light ring
+  EXPECT_EQ(at(6, 6), 0);    // its dark centre
+  EXPECT_EQ(at(modules + 4 + 3, modules + 4 + 3), 255);  // bottom-right quiet zone
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <png.h>
 #include <qrencode.h>
 
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -16,6 +17,44 @@ void AppendToString(png_structp png, png_bytep data, png_size_t length) {
 
 void NoFlush(png_structp) {}
 
+// Writes the code as a one-bit grayscale PNG (white = 1) into `out`, with rows left unfiltered:
+// a QR code compresses well as it is, and this is an eighth of the pixels to filter and deflate
+// of an 8-bit image. `row` is scratch space of (size + 7) / 8 bytes. False when libpng failed.
+bool WritePng(const QRcode& qr, int quiet, int scale, std::vector<png_byte>& row,
+              std::string& out) {
+  const int size = (qr.width + 2 * quiet) * scale;
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+  png_infop info = png ? png_create_info_struct(png) : nullptr;
+  if (png == nullptr || info == nullptr) {
+    png_destroy_write_struct(&png, &info);
+    return false;
+  }
+  if (setjmp(png_jmpbuf(png))) {  // libpng reports errors by longjmp
+    png_destroy_write_struct(&png, &info);
+    return false;
+  }
+  png_set_write_fn(png, &out, &AppendToString, &NoFlush);
+  png_set_IHDR(png, info, static_cast<png_uint_32>(size), static_cast<png_uint_32>(size), 1,
+               PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+               PNG_FILTER_TYPE_DEFAULT);
+  png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
+  png_write_info(png, info);
+  for (int y = 0; y < size; ++y) {
+    const int my = y / scale - quiet;
+    std::memset(row.data(), 0, row.size());
+    for (int x = 0; x < size; ++x) {
+      const int mx = x / scale - quiet;
+      const bool dark = mx >= 0 && my >= 0 && mx < qr.width && my < qr.width &&
+                        (qr.data[my * qr.width + mx] & 1) != 0;
+      if (!dark) row[static_cast<size_t>(x / 8)] |= static_cast<png_byte>(0x80 >> (x % 8));
+    }
+    png_write_row(png, row.data());
+  }
+  png_write_end(png, nullptr);
+  png_destroy_write_struct(&png, &info);
+  return true;
+}
+
 }  // namespace
 
 Result<std::string> QrPng(std::string_view text, int scale) {
@@ -24,38 +63,9 @@ Result<std::string> QrPng(std::string_view text, int scale) {
       QRcode_encodeString(input.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1), &QRcode_free);
   if (!qr) return Internal("QR encoding failed");
   const int quiet = 4;
-  const int modules = qr->width + 2 * quiet;
-  const int size = modules * scale;
-
+  std::vector<png_byte> row(static_cast<size_t>(((qr->width + 2 * quiet) * scale + 7) / 8));
   std::string out;
-  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
-  png_infop info = png ? png_create_info_struct(png) : nullptr;
-  if (png == nullptr || info == nullptr) {
-    png_destroy_write_struct(&png, &info);
-    return Internal("PNG writer unavailable");
-  }
-  std::vector<png_byte> row(static_cast<size_t>(size));
-  if (setjmp(png_jmpbuf(png))) {  // libpng reports errors by longjmp
-    png_destroy_write_struct(&png, &info);
-    return Internal("PNG encoding failed");
-  }
-  png_set_write_fn(png, &out, &AppendToString, &NoFlush);
-  png_set_IHDR(png, info, static_cast<png_uint_32>(size), static_cast<png_uint_32>(size), 8,
-               PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
-               PNG_FILTER_TYPE_DEFAULT);
-  png_write_info(png, info);
-  for (int y = 0; y < size; ++y) {
-    int my = y / scale - quiet;
-    for (int x = 0; x < size; ++x) {
-      int mx = x / scale - quiet;
-      bool dark = mx >= 0 && my >= 0 && mx < qr->width && my < qr->width &&
-                  (qr->data[my * qr->width + mx] & 1) != 0;
-      row[static_cast<size_t>(x)] = dark ? 0 : 255;
-    }
-    png_write_row(png, row.data());
-  }
-  png_write_end(png, nullptr);
-  png_destroy_write_struct(&png, &info);
+  if (!WritePng(*qr, quiet, scale, row, out)) return Internal("PNG encoding failed");
   return out;
 }
 

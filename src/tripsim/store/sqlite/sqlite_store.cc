@@ -1050,7 +1050,8 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
   // The writer keeps the index pages it keeps touching (32 MiB instead of 2), and checkpoints
   // every 4,000 pages instead of 1,000, so that a page rewritten by many commits reaches the
   // database file once.
-  TRIPSIM_RETURN_IF_ERROR(db.Exec("PRAGMA cache_size=-32768; PRAGMA wal_autocheckpoint=4000;"));
+  TRIPSIM_RETURN_IF_ERROR(
+      db.Exec("PRAGMA cache_size=-32768; PRAGMA wal_autocheckpoint=4000; PRAGMA temp_store=MEMORY;"));
   return std::unique_ptr<Store>(
       std::make_unique<SqliteStore>(options.path, std::move(db), options.max_batch));
 }
