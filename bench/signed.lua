@@ -1,10 +1,12 @@
 -- wrk script: signed partner API requests, as the partner guide signs them.
 -- The guide's signature covers timestamp + METHOD + path only, so bench/http_bench
 -- precomputes one signature per second of the run (file: "<ms-timestamp> <hex signature>").
--- Args: <signature file> <api key> <method> <path> [booking]
+-- Args: <signature file> <api key> <method> <path> [booking] [delay ms]
 -- With "booking", every request is a POST /api/bookings with a unique booking_id.
+-- With a delay, each connection waits that long after a response before its next request.
 local sigs = {}
 local api_key, method, path, make_booking
+local pause = 0
 local counter = 0
 local thread_id = 0
 local departure = os.date("!%Y-%m-%d", os.time() + 30 * 86400)
@@ -19,6 +21,7 @@ function init(args)
     if ts then sigs[ts] = sig end
   end
   api_key, method, path, make_booking = args[2], args[3], args[4], args[5] == "booking"
+  pause = tonumber(args[6] or "0") or 0
   thread_id = id or "0"
 end
 
@@ -40,6 +43,10 @@ function request()
       thread_id, counter, departure, counter)
   end
   return wrk.format(method, path, headers, body)
+end
+
+function delay()
+  return pause
 end
 
 local errors = 0

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
+#include <unordered_map>
 #include <variant>
 
 #include "tripsim/api/admin_routes.h"
@@ -32,11 +34,47 @@ bool SafeRequestId(std::string_view id) {
 }
 
 // A bounded metric label for the request method: arbitrary verbs from clients become "OTHER".
-std::string MethodLabel(const std::string& method) {
-  for (const char* known : {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}) {
-    if (method == known) return method;
+std::string_view MethodLabel(const std::string& method) {
+  for (std::string_view known : {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}) {
+    if (method == known) return known;
   }
   return "OTHER";
+}
+
+// The metric series of one kind of answer (route, method, status), looked up in the registry
+// once per thread, then counted without a lock or an allocation.
+struct RequestSeries {
+  CounterSeries* requests = nullptr;
+  HistogramSeries* duration = nullptr;
+};
+
+struct SeriesKey {
+  std::string_view route;   // into SeriesFor's own copies
+  std::string_view method;  // one of MethodLabel's literals
+  int status;
+  bool operator==(const SeriesKey&) const = default;
+};
+
+struct SeriesKeyHash {
+  size_t operator()(const SeriesKey& k) const {
+    const std::hash<std::string_view> h;
+    return h(k.route) ^ (h(k.method) << 1) ^ (static_cast<size_t>(k.status) << 2);
+  }
+};
+
+RequestSeries& SeriesFor(std::string_view route, std::string_view method, int status) {
+  thread_local std::deque<std::string> routes;  // stable storage for the keys' route names
+  thread_local std::unordered_map<SeriesKey, RequestSeries, SeriesKeyHash> cache;
+  auto it = cache.find({route, method, status});
+  if (it != cache.end()) return it->second;
+  const std::string& kept = routes.emplace_back(route);
+  const std::string m(method);
+  RequestSeries series{Metrics::Global().Counter(
+                           "tripsim_http_requests_total",
+                           {{"route", kept}, {"method", m}, {"status", std::to_string(status)}}),
+                       Metrics::Global().Histogram("tripsim_http_request_duration_seconds",
+                                                   {{"route", kept}, {"method", m}})};
+  return cache.emplace(SeriesKey{kept, method, status}, series).first->second;
 }
 
 }  // namespace
@@ -152,14 +190,10 @@ void App::Handle(HttpRequest incoming, Respond respond) const {
       }
       res.headers.emplace_back("x-request-id", request_id);
       const auto elapsed = std::chrono::steady_clock::now() - start;
-      const std::string label = route ? *route : "unmatched";
-      const std::string method = MethodLabel(request->method);
-      Metrics::Global().Add(
-          "tripsim_http_requests_total",
-          {{"route", label}, {"method", method}, {"status", std::to_string(res.status)}});
-      Metrics::Global().Observe("tripsim_http_request_duration_seconds",
-                                {{"route", label}, {"method", method}},
-                                std::chrono::duration<double>(elapsed).count());
+      RequestSeries& series = SeriesFor(route ? std::string_view(*route) : "unmatched",
+                                        MethodLabel(request->method), res.status);
+      series.requests->Add();
+      series.duration->Observe(std::chrono::duration<double>(elapsed).count());
       if (request->path != "/healthz") {
         const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
         log::Info("http.request", {{"method", request->method},
@@ -196,9 +230,7 @@ HttpServer::Handlers App::ServerHandlers() const {
     return ErrorResponse(status, message);
   };
   h.on_rejected = [this](const HttpRequest& r, const HttpResponse& res) {
-    Metrics::Global().Add("tripsim_http_requests_total", {{"route", "rejected"},
-                                                          {"method", MethodLabel(r.method)},
-                                                          {"status", std::to_string(res.status)}});
+    SeriesFor("rejected", MethodLabel(r.method), res.status).requests->Add();
     if (IsBookingAttempt(r)) {
       RecordBookingFailure(r, domain::FailureReasonOfStatus(res.status), routes_->deps_);
     }

@@ -5,7 +5,11 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <pthread.h>
+
 #include <array>
+#include <atomic>
+#include <cstring>
 #include <memory>
 
 namespace tripsim::crypto {
@@ -63,9 +67,47 @@ std::string Sha256Hex(std::string_view data) {
   return HexEncode(std::string_view(reinterpret_cast<const char*>(md.data()), len));
 }
 
+namespace {
+
+// Bumped in a forked child, whose copies of the parents' pools must not be used again.
+std::atomic<uint64_t> g_fork_generation{0};
+
+// OpenSSL's bytes, drawn 4 KiB at a time per thread: RAND_bytes checks for a fork (a getpid
+// system call) and takes a lock on every call, which the request path would pay for each id.
+struct RandomPool {
+  unsigned char bytes[4096];
+  size_t used = sizeof(bytes);
+  uint64_t generation = 0;
+
+  void Take(unsigned char* out, size_t n) {
+    const uint64_t now = g_fork_generation.load(std::memory_order_relaxed);
+    if (generation != now || used + n > sizeof(bytes)) {
+      TRIPSIM_CHECK(RAND_bytes(bytes, sizeof(bytes)) == 1);
+      used = 0;
+      generation = now;
+    }
+    std::memcpy(out, bytes + used, n);
+    OPENSSL_cleanse(bytes + used, n);  // handed out once
+    used += n;
+  }
+};
+
+}  // namespace
+
 std::string RandomBytes(size_t n) {
+  static const bool registered = [] {
+    pthread_atfork(nullptr, nullptr, [] { g_fork_generation.fetch_add(1); });
+    return true;
+  }();
+  (void)registered;
   std::string out(n, '\0');
-  TRIPSIM_CHECK(RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) == 1);
+  auto* dst = reinterpret_cast<unsigned char*>(out.data());
+  if (n <= 64) {
+    thread_local RandomPool pool;
+    pool.Take(dst, n);
+  } else {
+    TRIPSIM_CHECK(RAND_bytes(dst, static_cast<int>(n)) == 1);
+  }
   return out;
 }
 

@@ -42,13 +42,15 @@ void AppendJsonString(std::string& out, std::string_view s) {
 // an idle one writes each line at once. Used by the logger's single background thread only.
 class BatchingStderrSink final : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
  public:
+  // `pool` runs the only thread that calls this sink, so it outlives every call.
+  explicit BatchingStderrSink(spdlog::details::thread_pool* pool) : pool_(pool) {}
   ~BatchingStderrSink() override { WriteOut(); }
 
  private:
   void sink_it_(const spdlog::details::log_msg& msg) override {
     buffer_.append(msg.payload.data(), msg.payload.size());
     buffer_ += '\n';
-    if (buffer_.size() >= 64 * 1024 || spdlog::thread_pool()->queue_size() == 0) WriteOut();
+    if (buffer_.size() >= 64 * 1024 || pool_->queue_size() == 0) WriteOut();
   }
   void flush_() override { WriteOut(); }
 
@@ -62,6 +64,7 @@ class BatchingStderrSink final : public spdlog::sinks::base_sink<spdlog::details
     buffer_.clear();
   }
 
+  spdlog::details::thread_pool* const pool_;
   std::string buffer_;
 };
 
@@ -70,10 +73,9 @@ class BatchingStderrSink final : public spdlog::sinks::base_sink<spdlog::details
 spdlog::logger& Logger() {
   static auto logger = [] {
     spdlog::init_thread_pool(16384, 1);
-    auto l = std::make_shared<spdlog::async_logger>("tripsim",
-                                                    std::make_shared<BatchingStderrSink>(),
-                                                    spdlog::thread_pool(),
-                                                    spdlog::async_overflow_policy::block);
+    auto l = std::make_shared<spdlog::async_logger>(
+        "tripsim", std::make_shared<BatchingStderrSink>(spdlog::thread_pool().get()),
+        spdlog::thread_pool(), spdlog::async_overflow_policy::block);
     l->flush_on(spdlog::level::warn);
     return l;
   }();

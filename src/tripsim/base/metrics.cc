@@ -1,5 +1,6 @@
 #include "tripsim/base/metrics.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 
@@ -7,8 +8,7 @@ namespace tripsim {
 namespace {
 
 // Latency buckets (seconds) of every histogram: 0.5 ms to 10 s.
-constexpr std::array<double, 14> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                             0.1,    0.25,  0.5,    1,     2.5,  5,     10};
+constexpr auto kBuckets = HistogramSeries::kBuckets;
 
 // The in-process families; the business figures are added by the dashboard at scrape time.
 struct Declaration {
@@ -86,26 +86,49 @@ Metrics::Metrics() {
   for (const Declaration& d : kDeclared) families_[d.name] = Family{d.help, d.type, {}, {}};
 }
 
-void Metrics::Add(std::string_view name, const MetricLabels& labels, double by) {
-  MutexLock lock(mu_);
-  auto it = families_.find(name);
-  if (it != families_.end()) it->second.counters[labels] += by;
-}
-
-void Metrics::Observe(std::string_view name, const MetricLabels& labels, double seconds) {
-  MutexLock lock(mu_);
-  auto it = families_.find(name);
-  if (it == families_.end()) return;
-  Histogram& h = it->second.histograms[labels];
-  if (h.buckets.empty()) h.buckets.resize(kBuckets.size());
+void HistogramSeries::Observe(double seconds) {
   for (size_t i = 0; i < kBuckets.size(); ++i) {
     if (seconds <= kBuckets[i]) {
-      h.buckets[i] += 1;
+      buckets_[i].fetch_add(1, std::memory_order_relaxed);
       break;
     }
   }
-  h.count += 1;
-  h.sum += seconds;
+  count_.fetch_add(1, std::memory_order_relaxed);
+  sum_.fetch_add(seconds, std::memory_order_relaxed);
+}
+
+std::array<uint64_t, HistogramSeries::kBuckets.size()> HistogramSeries::buckets() const {
+  std::array<uint64_t, kBuckets.size()> out{};
+  for (size_t i = 0; i < kBuckets.size(); ++i) {
+    out[i] = buckets_[i].load(std::memory_order_relaxed);
+  }
+  return out;
+}
+
+CounterSeries* Metrics::Counter(std::string_view name, const MetricLabels& labels) {
+  MutexLock lock(mu_);
+  auto it = families_.find(name);
+  if (it == families_.end()) return nullptr;
+  std::unique_ptr<CounterSeries>& series = it->second.counters[labels];
+  if (!series) series = std::make_unique<CounterSeries>();
+  return series.get();
+}
+
+HistogramSeries* Metrics::Histogram(std::string_view name, const MetricLabels& labels) {
+  MutexLock lock(mu_);
+  auto it = families_.find(name);
+  if (it == families_.end()) return nullptr;
+  std::unique_ptr<HistogramSeries>& series = it->second.histograms[labels];
+  if (!series) series = std::make_unique<HistogramSeries>();
+  return series.get();
+}
+
+void Metrics::Add(std::string_view name, const MetricLabels& labels, double by) {
+  if (CounterSeries* series = Counter(name, labels)) series->Add(by);
+}
+
+void Metrics::Observe(std::string_view name, const MetricLabels& labels, double seconds) {
+  if (HistogramSeries* series = Histogram(name, labels)) series->Observe(seconds);
 }
 
 std::vector<MetricFamily> Metrics::Snapshot() const {
@@ -113,10 +136,14 @@ std::vector<MetricFamily> Metrics::Snapshot() const {
   std::vector<MetricFamily> out;
   for (const auto& [name, f] : families_) {
     MetricFamily family{name, f.help, f.type, {}};
-    for (const auto& [labels, value] : f.counters) family.samples.push_back({labels, value, ""});
+    for (const auto& [labels, series] : f.counters) {
+      family.samples.push_back({labels, series->value(), ""});
+    }
     for (const auto& entry : f.histograms) {
       const MetricLabels& labels = entry.first;  // not a structured binding: the lambda uses it
-      const Histogram& h = entry.second;
+      const HistogramSeries& h = *entry.second;
+      const auto counts = h.buckets();
+      const uint64_t count = h.count();
       auto bucket = [&](std::string le, uint64_t n) {
         MetricLabels l = labels;
         l.emplace_back("le", std::move(le));
@@ -124,12 +151,15 @@ std::vector<MetricFamily> Metrics::Snapshot() const {
       };
       uint64_t cumulative = 0;
       for (size_t i = 0; i < kBuckets.size(); ++i) {
-        cumulative += h.buckets[i];
+        cumulative += counts[i];
         bucket(FormatBound(kBuckets[i]), cumulative);
       }
-      bucket("+Inf", h.count);
-      family.samples.push_back({labels, h.sum, "_sum"});
-      family.samples.push_back({labels, static_cast<double>(h.count), "_count"});
+      // Read apart from the buckets: a concurrent observation may show in one and not yet in
+      // the other, so +Inf is never below the last bucket.
+      bucket("+Inf", std::max(count, cumulative));
+      family.samples.push_back({labels, h.sum(), "_sum"});
+      family.samples.push_back(
+          {labels, static_cast<double>(std::max(count, cumulative)), "_count"});
     }
     out.push_back(std::move(family));
   }

@@ -95,9 +95,9 @@ TEST(QrPng, DecodesToTheCodeWithAQuietZone) {
   };
   EXPECT_EQ(at(0, 0), 255);  // quiet zone
   EXPECT_EQ(at(3, 3), 255);
-  EXPECT_EQ(at(4, 4), 0);  // the finder pattern's dark corner
-  EXPECT_EQ(at(5, 5), 255);  // its light ring
-  EXPECT_EQ(at(6, 6), 0);    // its dark centre
+  EXPECT_EQ(at(4, 4), 0);                                // the finder pattern's dark corner
+  EXPECT_EQ(at(5, 5), 255);                              // its light ring
+  EXPECT_EQ(at(6, 6), 0);                                // its dark centre
   EXPECT_EQ(at(modules + 4 + 3, modules + 4 + 3), 255);  // bottom-right quiet zone
 }
 

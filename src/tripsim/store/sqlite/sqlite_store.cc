@@ -974,7 +974,7 @@ class SqliteStore final : public Store {
     };
   }
 
-  // Runs `fn` on a pooled read connection.
+  // Runs `fn` on a pooled read connection, in one read transaction.
   template <typename T, typename Fn>
   Result<T> Read(Fn fn) {
     Db db;
@@ -989,7 +989,11 @@ class SqliteStore final : public Store {
       TRIPSIM_ASSIGN_OR_RETURN(opened, Db::Open(path_, false));
       db = std::move(opened);
     }
+    // One read transaction for all of fn's statements: they see one snapshot (a booking and
+    // its codes and messages agree), and the file locks are taken once, not per statement.
+    TRIPSIM_RETURN_IF_ERROR(db.Run("BEGIN"));
     Result<T> r = fn(db);
+    (void)db.Run("COMMIT");
     std::lock_guard lock(pool_mu_);
     pool_.push_back(std::move(db));
     return r;
@@ -1050,8 +1054,8 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
   // The writer keeps the index pages it keeps touching (32 MiB instead of 2), and checkpoints
   // every 4,000 pages instead of 1,000, so that a page rewritten by many commits reaches the
   // database file once.
-  TRIPSIM_RETURN_IF_ERROR(
-      db.Exec("PRAGMA cache_size=-32768; PRAGMA wal_autocheckpoint=4000; PRAGMA temp_store=MEMORY;"));
+  TRIPSIM_RETURN_IF_ERROR(db.Exec(
+      "PRAGMA cache_size=-32768; PRAGMA wal_autocheckpoint=4000; PRAGMA temp_store=MEMORY;"));
   return std::unique_ptr<Store>(
       std::make_unique<SqliteStore>(options.path, std::move(db), options.max_batch));
 }
