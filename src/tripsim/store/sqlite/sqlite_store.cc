@@ -8,6 +8,7 @@
 #include "tripsim/store/migrations.h"
 #include "tripsim/store/paging.h"
 #include "tripsim/store/row_codec.h"
+#include "tripsim/store/sqlite/checkpointer.h"
 #include "tripsim/store/sqlite/group_commit.h"
 
 namespace tripsim::store {
@@ -15,6 +16,7 @@ namespace {
 
 using domain::Booking;
 using domain::Partner;
+using sqlite::Checkpointer;
 using sqlite::Db;
 using sqlite::GroupCommitWriter;
 using sqlite::Stmt;
@@ -264,7 +266,9 @@ Status Migrate(Db& db) {
 class SqliteStore final : public Store {
  public:
   SqliteStore(std::string path, Db writer, size_t max_batch)
-      : path_(std::move(path)), writer_(std::move(writer), max_batch) {}
+      : path_(std::move(path)),
+        checkpointer_(path_),
+        writer_(Watched(std::move(writer)), max_batch) {}
 
   Status CreatePartner(const Partner& p) override {
     return writer_.Submit([&](Db& db) -> Status {
@@ -1040,7 +1044,14 @@ class SqliteStore final : public Store {
     });
   }
 
+  // The writer connection, its commits now waking the checkpointer instead of checkpointing.
+  Db Watched(Db writer) {
+    checkpointer_.Watch(writer);
+    return writer;
+  }
+
   const std::string path_;
+  Checkpointer checkpointer_;  // outlives the writer, whose commits call it
   GroupCommitWriter writer_;
   std::mutex pool_mu_;
   std::vector<Db> pool_;  // guarded by pool_mu_
@@ -1051,11 +1062,9 @@ class SqliteStore final : public Store {
 Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
   TRIPSIM_ASSIGN_OR_RETURN(db, Db::Open(options.path, true));
   if (options.migrate) TRIPSIM_RETURN_IF_ERROR(Migrate(db));
-  // The writer keeps the index pages it keeps touching (32 MiB instead of 2), and checkpoints
-  // every 4,000 pages instead of 1,000, so that a page rewritten by many commits reaches the
-  // database file once.
-  TRIPSIM_RETURN_IF_ERROR(db.Exec(
-      "PRAGMA cache_size=-32768; PRAGMA wal_autocheckpoint=4000; PRAGMA temp_store=MEMORY;"));
+  // The writer keeps the index pages it keeps touching (32 MiB instead of 2) and its savepoint
+  // journal in memory; checkpoints are the Checkpointer's, on its own thread.
+  TRIPSIM_RETURN_IF_ERROR(db.Exec("PRAGMA cache_size=-32768; PRAGMA temp_store=MEMORY;"));
   return std::unique_ptr<Store>(
       std::make_unique<SqliteStore>(options.path, std::move(db), options.max_batch));
 }

@@ -1,0 +1,43 @@
+// Checkpointer: copies the WAL back into the database file on its own thread and connection,
+// so that the writer never stalls on a checkpoint (thousands of page writes and an fsync) while
+// requests wait for its commits. Internal to store/sqlite.
+//
+//   Checkpointer checkpointer(path);
+//   checkpointer.Watch(writer_db);  // the writer's commits wake it when the WAL has grown
+#pragma once
+
+#include <string>
+#include <thread>
+
+#include "tripsim/base/mutex.h"
+#include "tripsim/store/sqlite/db.h"
+
+namespace tripsim::store::sqlite {
+
+class Checkpointer {
+ public:
+  // Checkpoints once the WAL holds `wake_pages` pages, and at least every second.
+  explicit Checkpointer(std::string path, int wake_pages = 1000);
+  // Stops the thread. REQUIRES: the watched connection commits no more (it is closed first).
+  ~Checkpointer();
+  Checkpointer(const Checkpointer&) = delete;
+  Checkpointer& operator=(const Checkpointer&) = delete;
+
+  // Takes over the automatic checkpoints of `writer`: its commits wake this thread instead of
+  // checkpointing themselves.
+  void Watch(Db& writer);
+
+ private:
+  static int OnCommit(void* self, sqlite3* db, const char* name, int pages);
+  void Loop();
+
+  const std::string path_;
+  const int wake_pages_;
+  Mutex mu_;
+  CondVar cv_;
+  bool due_ GUARDED_BY(mu_) = false;
+  bool stopping_ GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
+
+}  // namespace tripsim::store::sqlite
