@@ -7,15 +7,10 @@
 namespace tripsim::store::sqlite {
 
 Checkpointer::Checkpointer(std::string path, int wake_pages)
-    : path_(std::move(path)), wake_pages_(wake_pages), thread_([this] { Loop(); }) {}
-
-Checkpointer::~Checkpointer() {
-  {
-    MutexLock lock(mu_);
-    stopping_ = true;
-  }
-  cv_.NotifyAll();
-  thread_.join();
+    : path_(std::move(path)),
+      wake_pages_(wake_pages),
+      loop_(std::chrono::seconds(1), [this] { return CheckpointOnce(); }) {
+  loop_.Start();
 }
 
 void Checkpointer::Watch(Db& writer) { sqlite3_wal_hook(writer.raw(), &OnCommit, this); }
@@ -23,37 +18,24 @@ void Checkpointer::Watch(Db& writer) { sqlite3_wal_hook(writer.raw(), &OnCommit,
 // Runs on the writer's thread after each commit: only a notification, never the work.
 int Checkpointer::OnCommit(void* self, sqlite3*, const char*, int pages) {
   auto* c = static_cast<Checkpointer*>(self);
-  if (pages >= c->wake_pages_) {
-    MutexLock lock(c->mu_);
-    c->due_ = true;
-    c->cv_.NotifyOne();
-  }
+  if (pages >= c->wake_pages_) c->loop_.Wake();
   return SQLITE_OK;
 }
 
-void Checkpointer::Loop() {
-  Db db;
-  for (;;) {
-    {
-      MutexLock lock(mu_);
-      cv_.WaitFor(mu_, std::chrono::seconds(1),
-                  [this]() REQUIRES(mu_) { return due_ || stopping_; });
-      if (stopping_) return;
-      due_ = false;
-    }
-    if (db.raw() == nullptr) {
-      Result<Db> opened = Db::Open(path_, false);
-      if (!opened.ok()) continue;  // the file is being created or moved: next time
-      db = std::move(opened).value();
-    }
-    // PASSIVE: copies what no reader still needs, without waiting for or blocking anyone.
-    // The writer starts the WAL over at its next commit once everything was copied.
-    int rc =
-        sqlite3_wal_checkpoint_v2(db.raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
-      log::Warn("store.checkpoint_failed", {{"error", sqlite3_errstr(rc)}});
-    }
+int Checkpointer::CheckpointOnce() {
+  if (db_.raw() == nullptr) {
+    Result<Db> opened = Db::Open(path_, false);
+    if (!opened.ok()) return 0;  // the file is being created or moved: next time
+    db_ = std::move(opened).value();
   }
+  // PASSIVE: copies what no reader still needs, without waiting for or blocking anyone.
+  // The writer starts the WAL over at its next commit once everything was copied.
+  int rc =
+      sqlite3_wal_checkpoint_v2(db_.raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+    log::Warn("store.checkpoint_failed", {{"error", sqlite3_errstr(rc)}});
+  }
+  return 0;  // then wait a second, or for the writer's next wake-up
 }
 
 }  // namespace tripsim::store::sqlite

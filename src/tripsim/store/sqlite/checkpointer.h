@@ -7,9 +7,8 @@
 #pragma once
 
 #include <string>
-#include <thread>
 
-#include "tripsim/base/mutex.h"
+#include "tripsim/base/background_loop.h"
 #include "tripsim/store/sqlite/db.h"
 
 namespace tripsim::store::sqlite {
@@ -18,26 +17,22 @@ class Checkpointer {
  public:
   // Checkpoints once the WAL holds `wake_pages` pages, and at least every second.
   explicit Checkpointer(std::string path, int wake_pages = 1000);
-  // Stops the thread. REQUIRES: the watched connection commits no more (it is closed first).
-  ~Checkpointer();
   Checkpointer(const Checkpointer&) = delete;
   Checkpointer& operator=(const Checkpointer&) = delete;
 
   // Takes over the automatic checkpoints of `writer`: its commits wake this thread instead of
-  // checkpointing themselves.
+  // checkpointing themselves. REQUIRES: `writer` is closed before this Checkpointer goes.
   void Watch(Db& writer);
 
  private:
   static int OnCommit(void* self, sqlite3* db, const char* name, int pages);
-  void Loop();
+  // One PASSIVE checkpoint on the loop's own connection (opened on first use).
+  int CheckpointOnce();
 
   const std::string path_;
   const int wake_pages_;
-  Mutex mu_;
-  CondVar cv_;
-  bool due_ GUARDED_BY(mu_) = false;
-  bool stopping_ GUARDED_BY(mu_) = false;
-  std::thread thread_;
+  Db db_;                // used by the loop's thread only
+  BackgroundLoop loop_;  // after db_: stops before it closes
 };
 
 }  // namespace tripsim::store::sqlite

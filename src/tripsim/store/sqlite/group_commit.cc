@@ -1,6 +1,7 @@
 #include "tripsim/store/sqlite/group_commit.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "tripsim/base/log.h"
 
