@@ -15,10 +15,18 @@ Checkpointer::Checkpointer(std::string path, int wake_pages)
 
 void Checkpointer::Watch(Db& writer) { sqlite3_wal_hook(writer.raw(), &OnCommit, this); }
 
-// Runs on the writer's thread after each commit: only a notification, never the work.
-int Checkpointer::OnCommit(void* self, sqlite3*, const char*, int pages) {
+// Runs on the writer's thread after each commit. Usually only a notification: the loop copies
+// the WAL meanwhile. But under steady writes the loop never copies the last frames before the
+// next commit adds more, and the WAL starts over only at a write that finds it all copied; so
+// past four times the threshold the writer copies the remainder itself (what the loop left,
+// a short stall) and the WAL starts over at its next transaction.
+int Checkpointer::OnCommit(void* self, sqlite3* db, const char* name, int pages) {
   auto* c = static_cast<Checkpointer*>(self);
-  if (pages >= c->wake_pages_) c->loop_.Wake();
+  if (pages >= 4 * c->wake_pages_) {
+    (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  } else if (pages >= c->wake_pages_) {
+    c->loop_.Wake();
+  }
   return SQLITE_OK;
 }
 

@@ -15,7 +15,8 @@ namespace tripsim::store::sqlite {
 
 class Checkpointer {
  public:
-  // Checkpoints once the WAL holds `wake_pages` pages, and at least every second.
+  // Checkpoints once the WAL holds `wake_pages` pages, and at least every second; past four
+  // times that, the writer finishes the checkpoint itself so that the WAL starts over.
   explicit Checkpointer(std::string path, int wake_pages = 1000);
   Checkpointer(const Checkpointer&) = delete;
   Checkpointer& operator=(const Checkpointer&) = delete;
