@@ -1,15 +1,18 @@
 #include "tripsim/base/log.h"
 
-#include <spdlog/async.h>
-#include <spdlog/details/null_mutex.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <mutex>
 
+#include "tripsim/base/background_loop.h"
 #include "tripsim/base/clock.h"
 #include "tripsim/base/date.h"
 
@@ -19,38 +22,45 @@ namespace {
 thread_local std::string t_request_id;
 std::atomic<Level> g_level{Level::kInfo};
 
-const char* LevelName(Level level) {
-  switch (level) {
-    case Level::kDebug:
-      return "debug";
-    case Level::kInfo:
-      return "info";
-    case Level::kWarn:
-      return "warn";
-    case Level::kError:
-      return "error";
-  }
-  return "info";
-}
+constexpr std::string_view kLevelNames[] = {"debug", "info", "warn", "error"};
 
+std::string_view LevelName(Level level) { return kLevelNames[static_cast<int>(level)]; }
+
+// A JSON string literal. Most values (ids, paths, statuses) are printable ASCII with nothing to
+// escape and are copied as they are; anything else goes through Boost.JSON's serializer.
 void AppendJsonString(std::string& out, std::string_view s) {
-  out += boost::json::serialize(boost::json::string(s));
+  const bool plain = std::all_of(
+      s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
+  if (!plain) {
+    out += boost::json::serialize(boost::json::string(s));
+    return;
+  }
+  out += '"';
+  out += s;
+  out += '"';
 }
 
-// Writes lines to stderr in batches: a line waits only while more lines are queued behind it
-// (at most 64 KiB), so a busy server makes one write(2) per batch instead of one per line, and
-// an idle one writes each line at once. Used by the logger's single background thread only.
-class BatchingStderrSink final : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
- public:
-  // `pool` runs the only thread that calls this sink, so it outlives every call.
-  explicit BatchingStderrSink(spdlog::details::thread_pool* pool) : pool_(pool) {}
-  ~BatchingStderrSink() override { WriteOut(); }
+// The "ts" value of a line; lines come in bursts, so each thread formats a millisecond once.
+std::string_view Timestamp() {
+  thread_local int64_t formatted_ms = -1;
+  thread_local std::string formatted;
+  const int64_t now = SystemClock().NowMillis();
+  if (now != formatted_ms) {
+    formatted = FormatTimestamp(now);
+    formatted_ms = now;
+  }
+  return formatted;
+}
 
+// Collects lines (under spdlog's sink lock) and writes them to stderr in one write(2) per
+// batch: when 64 KiB are waiting, at once after a line at warning level or above (the logger
+// flushes on it), and otherwise when the flusher below asks, every 20 ms.
+class BatchingStderrSink final : public spdlog::sinks::base_sink<std::mutex> {
  private:
   void sink_it_(const spdlog::details::log_msg& msg) override {
     buffer_.append(msg.payload.data(), msg.payload.size());
     buffer_ += '\n';
-    if (buffer_.size() >= 64 * 1024 || pool_->queue_size() == 0) WriteOut();
+    if (buffer_.size() >= 64 * 1024) WriteOut();
   }
   void flush_() override { WriteOut(); }
 
@@ -64,32 +74,62 @@ class BatchingStderrSink final : public spdlog::sinks::base_sink<spdlog::details
     buffer_.clear();
   }
 
-  spdlog::details::thread_pool* const pool_;
   std::string buffer_;
 };
 
-// Lines are written by spdlog's background thread, so that request threads never wait for a
-// write(2) to stderr; a full queue blocks rather than drops.
-spdlog::logger& Logger() {
-  static auto logger = [] {
-    spdlog::init_thread_pool(16384, 1);
-    auto l = std::make_shared<spdlog::async_logger>(
-        "tripsim", std::make_shared<BatchingStderrSink>(spdlog::thread_pool().get()),
-        spdlog::thread_pool(), spdlog::async_overflow_policy::block);
-    l->flush_on(spdlog::level::warn);
-    return l;
-  }();
-  return *logger;
-}
+// A synchronous spdlog logger: a request thread formats its line and appends it to the sink's
+// buffer, with neither a queue nor a wake-up per line; it writes to stderr only for a full
+// batch or a warning. Never destroyed, so that a line logged while the process exits (from a
+// static destructor or another thread) still has a logger; what is waiting is written at exit.
+class LogState {
+ public:
+  LogState()
+      : logger_(
+            std::make_shared<spdlog::logger>("tripsim", std::make_shared<BatchingStderrSink>())),
+        flusher_(std::chrono::milliseconds(20), [this] {
+          logger_->flush();
+          return 0;
+        }) {
+    logger_->set_level(spdlog::level::trace);
+    logger_->flush_on(spdlog::level::warn);
+    flusher_.Start();
+    std::atexit([] { Get().Flush(); });
+  }
+
+  static LogState& Get() {
+    static LogState* state = new LogState();
+    return *state;
+  }
+
+  void Write(Level level, std::string_view line) {
+    logger_->log(level >= Level::kWarn ? spdlog::level::warn : spdlog::level::info, line);
+  }
+  void Flush() { logger_->flush(); }
+
+ private:
+  std::shared_ptr<spdlog::logger> logger_;
+  BackgroundLoop flusher_;
+};
 
 }  // namespace
+
+std::optional<Level> ParseLevel(std::string_view name) {
+  for (size_t i = 0; i < std::size(kLevelNames); ++i) {
+    if (name == kLevelNames[i]) return static_cast<Level>(i);
+  }
+  return std::nullopt;
+}
 
 void SetLevel(Level level) { g_level.store(level); }
 
 void Write(Level level, std::string_view event, std::initializer_list<Field> fields) {
   if (level < g_level.load(std::memory_order_relaxed)) return;
-  std::string line = R"({"ts":")" + FormatTimestamp(SystemClock().NowMillis()) + R"(","level":")" +
-                     LevelName(level) + R"(","event":)";
+  thread_local std::string line;
+  line.assign(R"({"ts":")");
+  line += Timestamp();
+  line += R"(","level":")";
+  line += LevelName(level);
+  line += R"(","event":)";
   AppendJsonString(line, event);
   if (!t_request_id.empty()) {
     line += R"(,"request_id":)";
@@ -102,8 +142,10 @@ void Write(Level level, std::string_view event, std::initializer_list<Field> fie
     AppendJsonString(line, value);
   }
   line += '}';
-  Logger().info(line);
+  LogState::Get().Write(level, line);
 }
+
+void Flush() { LogState::Get().Flush(); }
 
 ScopedRequestId::ScopedRequestId(std::string id) : previous_(std::move(t_request_id)) {
   t_request_id = std::move(id);

@@ -1,5 +1,6 @@
 // Structured JSON logs on stderr, one object per line, with the request id of the current
-// request on every line that is written while it is being handled.
+// request on every line that is written while it is being handled. Lines are written in
+// batches: a warning or an error at once, other lines within 20 ms.
 //
 //   log::ScopedRequestId rid(request_id);
 //   log::Info("booking.created", {{"booking", id}});
@@ -8,6 +9,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,6 +20,9 @@ using Field = std::pair<std::string_view, std::string_view>;
 
 enum class Level { kDebug, kInfo, kWarn, kError };
 
+// "debug", "info", "warn" or "error"; nullopt for anything else.
+std::optional<Level> ParseLevel(std::string_view name);
+// Lines below `level` are not written (default: info).
 void SetLevel(Level level);
 void Write(Level level, std::string_view event, std::initializer_list<Field> fields = {});
 inline void Info(std::string_view e, std::initializer_list<Field> f = {}) {
@@ -29,6 +34,9 @@ inline void Warn(std::string_view e, std::initializer_list<Field> f = {}) {
 inline void Error(std::string_view e, std::initializer_list<Field> f = {}) {
   Write(Level::kError, e, f);
 }
+
+// Writes the lines waiting in the batch now (they are also written at exit).
+void Flush();
 
 // Sets the request id attached to every line logged by this thread while it is alive.
 class ScopedRequestId {

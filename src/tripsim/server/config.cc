@@ -3,6 +3,8 @@
 #include <toml++/toml.h>
 #include <charconv>
 
+#include "tripsim/base/log.h"
+
 namespace tripsim::server {
 namespace {
 
@@ -206,6 +208,9 @@ Status Validate(const Config& c) {
   if (!c.public_url.empty() && c.public_url.rfind("http://", 0) != 0 &&
       c.public_url.rfind("https://", 0) != 0) {
     issues.push_back({"public_url", "must start with http:// or https://", {}});
+  }
+  if (!log::ParseLevel(c.log_level)) {
+    issues.push_back({"log_level", "must be debug, info, warn or error", {}});
   }
   if (c.outbox_lease_seconds < 2 || c.outbox_lease_seconds > 3600) {
     issues.push_back({"outbox_lease_seconds", "must be 2 to 3600", {}});

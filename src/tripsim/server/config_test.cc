@@ -54,9 +54,11 @@ TEST(Config, RejectsUnknownKeysAndBadValues) {
   EXPECT_FALSE(ApplyToml(c, path).ok());
   c.listen = "nonsense";
   c.env = "prod";
+  c.log_level = "verbose";
   Status s = Validate(c);
   ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.details().size(), 2u);
+  ASSERT_EQ(s.details().size(), 3u);
+  EXPECT_EQ(s.details()[2].field, "log_level");
   std::remove(path.c_str());
 }
 

@@ -51,6 +51,7 @@ Result<Config> BuildConfig(const CommonFlags& common,
   if (common.env) c.env = *common.env;
   apply_flags(c);
   TRIPSIM_RETURN_IF_ERROR(Validate(c));
+  log::SetLevel(*log::ParseLevel(c.log_level));
   return c;
 }
 
