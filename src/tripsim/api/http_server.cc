@@ -155,7 +155,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   void Dispatch(HttpRequest req) {
     shared_->in_flight.fetch_add(1);
-    // Runs the maker on this connection's strand: at once when the handler answers on it.
+    // Runs the maker on this connection's thread: at once when the handler answers on it.
     shared_->handlers.handle(std::move(req), [self = this->shared_from_this()](ResponseMaker make) {
       net::dispatch(self->stream_.get_executor(),
                     [self, make = std::move(make)] { self->Send(make()); });
@@ -216,8 +216,8 @@ class HttpServer::Impl {
  public:
   Impl(HttpServerOptions options, Handlers handlers)
       : shared_(std::make_shared<Shared>(std::move(options), std::move(handlers))),
-        ioc_(std::max(1, shared_->options.io_threads)),
-        acceptor_(net::make_strand(ioc_)),
+        contexts_(MakeContexts(std::max(1, shared_->options.io_threads))),
+        acceptor_(*contexts_.front()),
         tls_(net::ssl::context::tls_server) {}
 
   void SetHandlers(Handlers handlers) { shared_->handlers = std::move(handlers); }
@@ -259,8 +259,10 @@ class HttpServer::Impl {
 
   void Run() {
     Accept();
-    for (int i = 0; i < std::max(1, shared_->options.io_threads); ++i) {
-      threads_.emplace_back([this] { ioc_.run(); });
+    for (auto& ioc : contexts_) {
+      // Keeps run() going while the context has no connection yet.
+      guards_.push_back(net::make_work_guard(*ioc));
+      threads_.emplace_back([&ioc = *ioc] { ioc.run(); });
     }
   }
 
@@ -276,15 +278,25 @@ class HttpServer::Impl {
       std::unique_lock lock(shared_->drain_mu);
       shared_->drained.wait_for(lock, grace, [&] { return shared_->in_flight.load() == 0; });
     }
-    ioc_.stop();
+    for (auto& ioc : contexts_) ioc->stop();
     for (auto& t : threads_) t.join();
   }
 
   ~Impl() { Stop(std::chrono::milliseconds(0)); }
 
  private:
+  // One io_context per network thread, each connection on one of them (round robin): a
+  // connection's handlers run on its thread with no strand, and a thread never wakes another to
+  // hand it work, as threads sharing one context do.
+  static std::vector<std::unique_ptr<net::io_context>> MakeContexts(int n) {
+    std::vector<std::unique_ptr<net::io_context>> contexts;
+    for (int i = 0; i < n; ++i) contexts.push_back(std::make_unique<net::io_context>(1));
+    return contexts;
+  }
+
   void Accept() {
-    acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket s) {
+    net::io_context& next = *contexts_[next_context_++ % contexts_.size()];
+    acceptor_.async_accept(next, [this](beast::error_code ec, tcp::socket s) {
       if (ec) {
         if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
         log::Warn("http.accept_failed", {{"error", ec.message()}});
@@ -304,7 +316,9 @@ class HttpServer::Impl {
   }
 
   std::shared_ptr<Shared> shared_;
-  net::io_context ioc_;
+  std::vector<std::unique_ptr<net::io_context>> contexts_;
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> guards_;
+  size_t next_context_ = 0;  // used by the accept handler only
   tcp::acceptor acceptor_;
   net::ssl::context tls_;
   bool use_tls_ = false;
