@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
         b.fingerprint = "fill";
         domain::PromoCode p;
         p.code = NewId("").substr(0, 14);
-        p.uuid = NewUuidV4();
+        p.uuid = NewUuidV7();
         p.destination = "FR";
         p.valid_until = Date{20800};
         b.promo_codes.push_back(p);

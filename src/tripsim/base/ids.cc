@@ -36,9 +36,15 @@ std::string NewOrderedId(std::string_view prefix) {
   return out;
 }
 
-std::string NewUuidV4() {
+std::string NewUuidV7() {
+  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
   std::string b = crypto::RandomBytes(16);
-  b[6] = static_cast<char>((b[6] & 0x0f) | 0x40);
+  for (int i = 0; i < 6; ++i) {  // unix_ts_ms, 48 bits, big-endian
+    b[i] = static_cast<char>((static_cast<uint64_t>(millis) >> (40 - 8 * i)) & 0xff);
+  }
+  b[6] = static_cast<char>((b[6] & 0x0f) | 0x70);
   b[8] = static_cast<char>((b[8] & 0x3f) | 0x80);
   std::string hex = crypto::HexEncode(b);
   return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +

@@ -2,7 +2,7 @@
 //
 //   std::string key = NewId("tk_");        // "tk_5k2q9x..." (20 random base32 characters)
 //   std::string id = NewOrderedId("bk_");  // "bk_01jd8x..." (time first, then 80 random bits)
-//   std::string u = NewUuidV4();           // "3f0c2a1e-...-..."
+//   std::string u = NewUuidV7();           // "019ac6f2-8d3e-7...-..."
 #pragma once
 
 #include <string>
@@ -19,7 +19,9 @@ std::string NewId(std::string_view prefix);
 // few pages instead of one per booking. Not for secrets (the time is readable).
 std::string NewOrderedId(std::string_view prefix);
 
-// An RFC 9562 version 4 UUID in lowercase canonical form.
-std::string NewUuidV4();
+// An RFC 9562 version 7 UUID in lowercase canonical form: the creation time (milliseconds),
+// then 74 random bits. Unguessable like a version 4 UUID, but new ones sort after old ones, so
+// that an index of them grows at its end instead of on a random page.
+std::string NewUuidV7();
 
 }  // namespace tripsim

@@ -136,7 +136,7 @@ Result<Booking> BookingService::Build(const ActivePartner& partner, const Bookin
       if (d->picks.empty()) {  // destinationless: the traveller chooses at redemption
         domain::PromoCode p;
         p.code = NewPromoCode();
-        p.uuid = NewUuidV4();
+        p.uuid = NewUuidV7();
         p.spec_index = static_cast<int>(i);
         p.assignment = d->assignment;
         p.valid_until = Date{departure.days + options_.destinationless_validity_days};
@@ -145,7 +145,7 @@ Result<Booking> BookingService::Build(const ActivePartner& partner, const Bookin
       for (const strategy::Pick& pick : d->picks) {
         domain::PromoCode p;
         p.code = NewPromoCode();
-        p.uuid = NewUuidV4();
+        p.uuid = NewUuidV7();
         p.spec_index = static_cast<int>(i);
         p.package = *pick.package;
         std::string dest;

@@ -28,7 +28,7 @@ class OutboxWorkerTest : public ::testing::Test {
     booking_.request.booking_id = "TRV-1";
     domain::PromoCode code;
     code.code = "K7Q2-M9XD-4TPA";
-    code.uuid = NewUuidV4();
+    code.uuid = NewUuidV7();
     booking_.promo_codes.push_back(code);
     domain::Message m;
     m.id = "msg_1";

@@ -81,7 +81,7 @@ Booking MakeBooking(const std::string& partner, std::optional<std::string> ref,
   for (int i = 0; i < 2; ++i) {
     domain::PromoCode p;
     p.code = NewId("PC-");
-    p.uuid = NewUuidV4();
+    p.uuid = NewUuidV7();
     p.package = MakePackage("fr-1gb-7d");
     p.destination = "FR";
     p.assignment = {"fixed_size", "smallest package with at least 1GB"};
