@@ -1,5 +1,7 @@
 #include "tripsim/store/sqlite/db.h"
 
+#include <mutex>
+
 namespace tripsim::store::sqlite {
 namespace {
 
@@ -113,6 +115,11 @@ std::optional<int64_t> Stmt::OptInt(int i) const {
 bool Stmt::IsNull(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
 
 Result<Db> Db::Open(const std::string& path, bool create) {
+  // Before SQLite's first use: without memory statistics, which nothing reads, an allocation
+  // inside SQLite takes no process-wide lock (readers, the writer and the checkpointer allocate
+  // at the same time).
+  static std::once_flag configured;
+  std::call_once(configured, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   sqlite3* raw = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
