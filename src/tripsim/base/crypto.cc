@@ -1,14 +1,16 @@
 #include "tripsim/base/crypto.h"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 
 #include <pthread.h>
 
 #include <array>
 #include <atomic>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 
@@ -52,18 +54,52 @@ Result<std::string> HexDecode(std::string_view hex) {
   return out;
 }
 
+namespace {
+
+// OpenSSL 3 looks an algorithm up by name on every one-shot call (HMAC(), EVP_Digest() with
+// EVP_sha256()): a locked table lookup per signature checked. The algorithms are fetched once
+// per process, and each thread keeps a context set up for SHA-256 that a new key re-arms.
+EVP_MD* FetchedSha256() {
+  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+
+EVP_MAC_CTX* ThreadHmacSha256() {
+  static EVP_MAC* hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  thread_local std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> ctx = [] {
+    std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> c(EVP_MAC_CTX_new(hmac),
+                                                                &EVP_MAC_CTX_free);
+    char digest[] = "SHA256";
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                                 OSSL_PARAM_construct_end()};
+    if (c && EVP_MAC_CTX_set_params(c.get(), params) != 1) c.reset();
+    return c;
+  }();
+  return ctx.get();
+}
+
+}  // namespace
+
 std::string HmacSha256Hex(std::string_view key, std::string_view message) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac.data(), &len);
+  size_t len = 0;
+  EVP_MAC_CTX* ctx = ThreadHmacSha256();
+  const bool ok = ctx != nullptr &&
+                  EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(key.data()), key.size(),
+                               nullptr) == 1 &&
+                  EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(message.data()),
+                                 message.size()) == 1 &&
+                  EVP_MAC_final(ctx, mac.data(), &len, mac.size()) == 1;
+  if (!ok) std::abort();  // OpenSSL without HMAC-SHA-256: nothing can be verified
   return HexEncode(std::string_view(reinterpret_cast<const char*>(mac.data()), len));
 }
 
 std::string Sha256Hex(std::string_view data) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
   unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md.data(), &len, EVP_sha256(), nullptr);
+  if (EVP_Digest(data.data(), data.size(), md.data(), &len, FetchedSha256(), nullptr) != 1) {
+    std::abort();  // OpenSSL without SHA-256
+  }
   return HexEncode(std::string_view(reinterpret_cast<const char*>(md.data()), len));
 }
 
