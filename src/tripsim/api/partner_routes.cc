@@ -15,20 +15,25 @@ namespace {
 
 using booking::ActivePartner;
 
-// auth::KeyStore over the partner directory.
+// auth::KeyStore over the partner directory, for one request: it keeps the partner it found,
+// so that the request looks its partner up once.
 class DirectoryKeyStore final : public auth::KeyStore {
  public:
   explicit DirectoryKeyStore(booking::PartnerDirectory& dir) : dir_(dir) {}
   Result<std::optional<auth::Credentials>> Find(std::string_view api_key) const override {
     TRIPSIM_ASSIGN_OR_RETURN(p, dir_.FindByApiKey(std::string(api_key)));
+    found_ = p;
     if (!p) return std::optional<auth::Credentials>();
     return std::optional<auth::Credentials>(auth::Credentials{
         p->partner.id, p->secret, p->partner.enabled, p->partner.require_body_hash,
         p->previous_secret, p->partner.previous_secret_until});
   }
+  // The partner of the key last looked up; nullptr when there was none.
+  const std::shared_ptr<const ActivePartner>& found() const { return found_; }
 
  private:
   booking::PartnerDirectory& dir_;
+  mutable std::shared_ptr<const ActivePartner> found_;
 };
 
 HttpResponse Json(int status, std::string body) {
@@ -45,7 +50,7 @@ std::optional<int> PositiveInt(const std::string& s) {
 class PartnerRoutes {
  public:
   PartnerRoutes(const AppDeps& deps, const AppOptions& options)
-      : deps_(deps), options_(options), keys_(deps.partners), limiter_(deps.clock) {}
+      : deps_(deps), options_(options), limiter_(deps.clock) {}
 
   // Verifies the request's signature; on success returns the partner.
   Result<std::shared_ptr<const ActivePartner>> Authenticate(const HttpRequest& r) const {
@@ -56,10 +61,11 @@ class PartnerRoutes {
                           r.Header("x-signature"),
                           r.Header("x-content-sha256"),
                           r.body};
+    DirectoryKeyStore keys(deps_.partners);
     auth::Verification v =
-        auth::Verify(s, keys_, deps_.clock, {.window_millis = options_.signature_window_millis});
+        auth::Verify(s, keys, deps_.clock, {.window_millis = options_.signature_window_millis});
     if (!v.status.ok()) return v.status;
-    TRIPSIM_ASSIGN_OR_RETURN(p, deps_.partners.FindByApiKey(std::string(*s.api_key)));
+    std::shared_ptr<const ActivePartner> p = keys.found();
     if (!p) return Status(ErrorCode::kUnauthenticated, "Unknown API key");
     const double rate = p->partner.rate_limit;
     TRIPSIM_RETURN_IF_ERROR(limiter_.Take(p->partner.id, {.per_second = rate, .burst = 2 * rate}));
@@ -218,7 +224,6 @@ class PartnerRoutes {
 
   const AppDeps& deps_;
   const AppOptions& options_;
-  DirectoryKeyStore keys_;
   mutable auth::RateLimiter limiter_;
 };
 
