@@ -344,6 +344,7 @@ json::value OptionalTime(const std::optional<int64_t>& t) {
 json::object EncodePromoCode(const domain::PromoCode& p, const EncodeOptions& options) {
   const domain::Geography& geo = domain::Geography::Builtin();
   json::object o;
+  o.reserve(18);  // every member below: no rehash while it fills
   o["promo_code"] = p.code;
   o["uuid"] = p.uuid;
   o["status"] = domain::PromoStatusName(p.status);
@@ -384,6 +385,7 @@ json::object EncodeMessage(const domain::Message& m) {
 
 json::object EncodeBookingObject(const domain::Booking& b, const EncodeOptions& options) {
   json::object o;
+  o.reserve(24);  // every member below: no rehash while it fills
   o["id"] = b.id;
   EncodeRequestFields(b.request, o);
   o["status"] = domain::BookingStatusName(b.status);
