@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <thread>
 
 #include "tripsim/base/ids.h"
@@ -570,6 +571,29 @@ TEST(PostgresStore, InstancesStartingTogetherMigrateOnce) {
   EXPECT_EQ(versions->Int(0, 0), static_cast<int64_t>(Migrations().size()));
   EXPECT_EQ(versions->Int(0, 1), static_cast<int64_t>(Migrations().size()));
   std::filesystem::remove_all(dir);
+}
+
+// With every connection in use, a released connection goes to the thread that has waited
+// longest, not to whichever asks next: a busy thread that releases and asks again at once
+// cannot keep it from the others (under load that starved requests for most of a second).
+TEST(PostgresPool, AReleasedConnectionGoesToTheThreadWaitingLongest) {
+  if (!std::getenv("TRIPSIM_TEST_POSTGRES_URL")) GTEST_SKIP() << "TRIPSIM_TEST_POSTGRES_URL unset";
+  pg::Pool pool(std::getenv("TRIPSIM_TEST_POSTGRES_URL"), 1);
+  std::optional<pg::Pool::Lease> held(pool.Acquire().value());
+  std::atomic<bool> waiter_served{false};
+  std::thread waiter([&] {
+    auto lease = pool.Acquire();
+    EXPECT_TRUE(lease.ok());
+    waiter_served = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the waiter is waiting
+  held.reset();
+  {
+    auto again = pool.Acquire();  // waits until the waiter has had the connection
+    ASSERT_TRUE(again.ok());
+    EXPECT_TRUE(waiter_served);
+  }
+  waiter.join();
 }
 
 TEST(SqliteStore, KeepsBookingsAcrossReopen) {

@@ -103,19 +103,25 @@ Pool::Lease::~Lease() {
 Result<Pool::Lease> Pool::Acquire() {
   {
     MutexLock lock(mu_);
-    released_.Wait(mu_, [&]() REQUIRES(mu_) { return !idle_.empty() || open_ < max_size_; });
-    if (!idle_.empty()) {
+    if (!idle_.empty()) {  // (never while threads wait: a release goes to them first)
       std::unique_ptr<Conn> c = std::move(idle_.back());
       idle_.pop_back();
       return Lease(this, std::move(c));
     }
-    open_ += 1;
+    if (open_ < max_size_) {
+      open_ += 1;
+    } else {
+      Waiter w;
+      waiters_.push_back(&w);
+      w.cv.Wait(mu_, [&]() REQUIRES(mu_) { return w.served; });
+      if (w.conn) return Lease(this, std::move(w.conn));
+      // Handed the slot of a connection that was dropped: open one in its place.
+    }
   }
   Result<std::unique_ptr<Conn>> c = Conn::Connect(url_);
   if (!c.ok()) {
     MutexLock lock(mu_);
-    open_ -= 1;
-    released_.NotifyOne();
+    HandOver(nullptr);
     return c.status();
   }
   return Lease(this, std::move(c).value());
@@ -123,12 +129,24 @@ Result<Pool::Lease> Pool::Acquire() {
 
 void Pool::Release(std::unique_ptr<Conn> c) {
   MutexLock lock(mu_);
-  if (!c->reusable()) {
-    open_ -= 1;  // dropped: the next Acquire connects afresh
-  } else {
-    idle_.push_back(std::move(c));
+  if (!c->reusable()) c.reset();  // dropped: the next to need one connects afresh
+  HandOver(std::move(c));
+}
+
+void Pool::HandOver(std::unique_ptr<Conn> c) {
+  if (!waiters_.empty()) {
+    Waiter* w = waiters_.front();
+    waiters_.pop_front();
+    w->conn = std::move(c);
+    w->served = true;
+    w->cv.NotifyOne();  // under the lock: the waiter cannot return (and free w) before it
+    return;
   }
-  released_.NotifyOne();
+  if (c) {
+    idle_.push_back(std::move(c));
+  } else {
+    open_ -= 1;
+  }
 }
 
 }  // namespace tripsim::store::pg

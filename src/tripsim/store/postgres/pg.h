@@ -9,6 +9,7 @@
 
 #include <libpq-fe.h>
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -95,19 +96,30 @@ class Pool {
     std::unique_ptr<Conn> conn_;
   };
 
-  // A connection: an idle one, a new one, or (at max_size) the next one released.
+  // A connection: an idle one, a new one, or (at max_size) the next one released. Waiting
+  // threads are served in the order they came: under load none waits much longer than others.
   Result<Lease> Acquire() EXCLUDES(mu_);
   const std::string& url() const { return url_; }
 
  private:
+  // A thread waiting for a connection.
+  struct Waiter {
+    std::unique_ptr<Conn> conn;  // handed over; null: a slot to open a new connection in
+    bool served = false;
+    CondVar cv;
+  };
+
   void Release(std::unique_ptr<Conn> c) EXCLUDES(mu_);
+  // Gives `c` (or, when null, the slot of a connection that is gone) to the longest waiter;
+  // without one, keeps `c` idle or frees the slot.
+  void HandOver(std::unique_ptr<Conn> c) REQUIRES(mu_);
 
   const std::string url_;
   const size_t max_size_;
   Mutex mu_;
-  CondVar released_;
   std::vector<std::unique_ptr<Conn>> idle_ GUARDED_BY(mu_);
-  size_t open_ GUARDED_BY(mu_) = 0;
+  std::deque<Waiter*> waiters_ GUARDED_BY(mu_);  // oldest first
+  size_t open_ GUARDED_BY(mu_) = 0;              // connections open or being opened
 };
 
 }  // namespace tripsim::store::pg
