@@ -128,8 +128,8 @@ Result<Pool::Lease> Pool::Acquire() {
 }
 
 void Pool::Release(std::unique_ptr<Conn> c) {
+  if (!c->reusable()) c.reset();  // closed, outside the lock; the next to need one connects
   MutexLock lock(mu_);
-  if (!c->reusable()) c.reset();  // dropped: the next to need one connects afresh
   HandOver(std::move(c));
 }
 
