@@ -20,8 +20,8 @@ std::string NewId(std::string_view prefix);
 std::string NewOrderedId(std::string_view prefix);
 
 // An RFC 9562 version 7 UUID in lowercase canonical form: the creation time (milliseconds),
-// then 74 random bits. Unguessable like a version 4 UUID, but new ones sort after old ones, so
-// that an index of them grows at its end instead of on a random page.
+// then 74 random bits. Unguessable like a version 4 UUID (though its time is readable), and new
+// ones sort after old ones, so that an index of them grows at its end, not on a random page.
 std::string NewUuidV7();
 
 }  // namespace tripsim
