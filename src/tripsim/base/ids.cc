@@ -1,8 +1,8 @@
 #include "tripsim/base/ids.h"
 
-#include <chrono>
 #include <cstdint>
 
+#include "tripsim/base/clock.h"
 #include "tripsim/base/crypto.h"
 
 namespace tripsim {
@@ -25,9 +25,7 @@ std::string NewId(std::string_view prefix) {
 }
 
 std::string NewOrderedId(std::string_view prefix) {
-  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+  const int64_t millis = SystemClock().NowMillis();
   std::string out(prefix);
   for (int shift = 45; shift >= 0; shift -= 5) {  // 50 bits: until the year 37648
     out += kAlphabet[(static_cast<uint64_t>(millis) >> shift) & 31];
@@ -37,9 +35,7 @@ std::string NewOrderedId(std::string_view prefix) {
 }
 
 std::string NewUuidV7() {
-  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+  const int64_t millis = SystemClock().NowMillis();
   std::string b = crypto::RandomBytes(16);
   for (int i = 0; i < 6; ++i) {  // unix_ts_ms, 48 bits, big-endian
     b[i] = static_cast<char>((static_cast<uint64_t>(millis) >> (40 - 8 * i)) & 0xff);

@@ -7,14 +7,10 @@
 #include <set>
 #include <thread>
 
+#include "tripsim/base/clock.h"
+
 namespace tripsim {
 namespace {
-
-int64_t NowMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 TEST(Ids, OrderedIdsSortByCreationTime) {
   const std::string first = NewOrderedId("bk_");
@@ -25,9 +21,9 @@ TEST(Ids, OrderedIdsSortByCreationTime) {
 }
 
 TEST(Ids, UuidV7CarriesItsTimeThenRandomBits) {
-  const int64_t before = NowMillis();
+  const int64_t before = SystemClock().NowMillis();
   const std::string u = NewUuidV7();
-  const int64_t after = NowMillis();
+  const int64_t after = SystemClock().NowMillis();
   ASSERT_TRUE(std::regex_match(
       u, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
       << u;

@@ -1,7 +1,7 @@
 #include "tripsim/store/sqlite/group_commit.h"
 
 #include <algorithm>
-#include <optional>
+#include <future>
 
 #include "tripsim/base/log.h"
 
@@ -20,17 +20,9 @@ GroupCommitWriter::~GroupCommitWriter() {
 }
 
 Status GroupCommitWriter::Submit(Job job) {
-  Mutex mu;
-  CondVar cv;
-  std::optional<Status> result;
-  SubmitAsync(std::move(job), [&](Status s) {
-    MutexLock lock(mu);
-    result = std::move(s);
-    cv.NotifyOne();
-  });
-  MutexLock lock(mu);
-  cv.Wait(mu, [&] { return result.has_value(); });
-  return *std::move(result);
+  std::promise<Status> result;
+  SubmitAsync(std::move(job), [&result](Status s) { result.set_value(std::move(s)); });
+  return result.get_future().get();
 }
 
 void GroupCommitWriter::SubmitAsync(Job job, Done done) {
