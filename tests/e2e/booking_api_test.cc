@@ -93,8 +93,16 @@ TEST_F(BookingApiTest, RepeatAnswers200WithTheSameBookingAndNoSecondMessage) {
   body["unknown_field"] = "ignored";  // equal after parsing
   sdk::Response again = Post(body);
   ASSERT_EQ(again.status, 200);
-  EXPECT_EQ(Json(again.body).at("data"), Json(first.body).at("data"));
-  EXPECT_EQ(Json(again.body).at("data").at("messages").as_array().size(), 1u);
+  // The outbox may already be sending the email, so the message's delivery state can move on
+  // between the two answers; the booking and the one message it owns cannot.
+  json::object first_data = Json(first.body).at("data").as_object();
+  json::object again_data = Json(again.body).at("data").as_object();
+  const json::array again_messages = again_data.at("messages").as_array();
+  ASSERT_EQ(again_messages.size(), 1u);
+  EXPECT_EQ(again_messages.at(0).at("id"), first_data.at("messages").at(0).at("id"));
+  first_data.erase("messages");
+  again_data.erase("messages");
+  EXPECT_EQ(again_data, first_data);
   body["first_name"] = "Grace";
   sdk::Response conflict = Post(body);
   ASSERT_EQ(conflict.status, 409);
