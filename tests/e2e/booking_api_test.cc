@@ -262,6 +262,16 @@ TEST_F(BookingApiTest, HttpLevelErrorsKeepTheErrorShape) {
   EXPECT_EQ(huge_header.status, 431);
   EXPECT_EQ(RawRequest("GET", url + "/healthz", {}).status, 200);
   EXPECT_EQ(RawRequest("GET", url + "/readyz", {}).status, 200);
+  // HEAD is a GET without its body (uptime monitors use it); a wrong method is told which work.
+  RawResponse head = RawRequest("HEAD", url + "/healthz", {});
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.headers["content-length"], "15");
+  EXPECT_EQ(head.body, "");
+  RawResponse put = RawRequest("PUT", url + "/api/bookings", {});
+  EXPECT_EQ(put.status, 405);
+  EXPECT_EQ(put.headers["allow"], "POST, GET, HEAD");
+  EXPECT_EQ(Json(put.body).at("error").at("code").as_int64(), 405);
+  EXPECT_EQ(RawRequest("DELETE", url + "/healthz", {}).headers["allow"], "GET, HEAD");
 }
 
 TEST_F(BookingApiTest, PackagesAreListedWithFilters) {

@@ -273,7 +273,11 @@ RawResponse RawRequest(const std::string& method, const std::string& url,
   curl_slist* list = curl_slist_append(nullptr, "Expect:");
   for (const auto& line : headers) list = curl_slist_append(list, line.c_str());
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
+  if (method == "HEAD") {
+    curl_easy_setopt(h, CURLOPT_NOBODY, 1L);  // else curl waits for the body the headers announce
+  } else {
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
+  }
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
   if (!body.empty()) {
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());

@@ -94,6 +94,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
  private:
   void ReadHeader() {
     if (shared_->stopping.load()) return Close();
+    head_ = false;
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(shared_->options.header_limit));
     parser_->body_limit(shared_->options.body_limit);
@@ -150,6 +151,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     req.peer = peer_;
     keep_alive_ = msg.keep_alive();
     version_ = msg.version();
+    head_ = msg.method() == http::verb::head;
     Dispatch(std::move(req));
   }
 
@@ -185,6 +187,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     msg->body() = std::move(res.body);
     msg->keep_alive(keep_alive_ && !shared_->stopping.load());
     msg->prepare_payload();
+    if (head_) msg->body().clear();  // the Content-Length stays that of the GET
     beast::get_lowest_layer(stream_).expires_after(shared_->options.body_timeout);
     http::async_write(stream_, *msg,
                       [self = this->shared_from_this(), msg](beast::error_code ec, size_t) {
@@ -208,6 +211,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   std::string peer_;
   bool keep_alive_ = true;
   unsigned version_ = 11;
+  bool head_ = false;  // the request being answered is a HEAD
 };
 
 }  // namespace

@@ -46,7 +46,10 @@ std::variant<RouteMatch, HttpResponse> Router::Find(const HttpRequest& request) 
   std::vector<std::string> segments;
   for (auto seg : parsed->segments()) segments.emplace_back(seg);
   if (segments.empty()) segments.emplace_back();
-  bool path_known = false;
+  // HEAD is GET without the body (RFC 9110 9.3.2): the server leaves the body out.
+  std::string_view method = request.method;
+  if (method == "HEAD") method = "GET";
+  std::string allowed;  // the path's methods, for a 405's Allow header
   for (const Route_& r : routes_) {
     if (r.segments.size() != segments.size()) continue;
     bool match = true;
@@ -55,8 +58,10 @@ std::variant<RouteMatch, HttpResponse> Router::Find(const HttpRequest& request) 
       match = IsCapture(want) ? !segments[i].empty() : want == segments[i];
     }
     if (!match) continue;
-    path_known = true;
-    if (r.method != request.method) continue;
+    if (r.method != method) {
+      allowed += (allowed.empty() ? "" : ", ") + r.method + (r.method == "GET" ? ", HEAD" : "");
+      continue;
+    }
     RouteMatch m{&r.handler, r.cost, &r.pattern, {}};
     for (size_t i = 0; i < segments.size(); ++i) {
       const std::string& want = r.segments[i];
@@ -64,7 +69,11 @@ std::variant<RouteMatch, HttpResponse> Router::Find(const HttpRequest& request) 
     }
     return m;
   }
-  if (path_known) return ErrorResponse(405, "Method not allowed");
+  if (!allowed.empty()) {
+    HttpResponse res = ErrorResponse(405, "Method not allowed");
+    res.headers.emplace_back("Allow", std::move(allowed));
+    return res;
+  }
   return ErrorResponse(404, "Not found");
 }
 
