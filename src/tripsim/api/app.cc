@@ -82,7 +82,7 @@ RequestSeries& SeriesFor(std::string_view route, std::string_view method, int st
 class App::Routes {
  public:
   Routes(AppDeps deps, AppOptions options)
-      : deps_(deps), options_(std::move(options)), workers_(options_.worker_threads) {
+      : deps_(deps), options_(std::move(options)), workers_("worker", options_.worker_threads) {
     AddPartnerRoutes(router_, deps_, options_);
     AddPublicRoutes(router_, deps_, options_);
     AddAdminRoutes(router_, deps_, options_);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "tripsim/base/log.h"
+#include "tripsim/base/thread_name.h"
 
 namespace tripsim::api {
 
@@ -266,7 +267,10 @@ class HttpServer::Impl {
     for (auto& ioc : contexts_) {
       // Keeps run() going while the context has no connection yet.
       guards_.push_back(net::make_work_guard(*ioc));
-      threads_.emplace_back([&ioc = *ioc] { ioc.run(); });
+      threads_.emplace_back([&ioc = *ioc, name = "http-" + std::to_string(threads_.size())] {
+        NameThisThread(name);
+        ioc.run();
+      });
     }
   }
 

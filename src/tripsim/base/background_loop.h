@@ -2,8 +2,8 @@
 // did no work (returned 0) it waits `idle` (or until Wake() or Stop()). For outbox workers,
 // checkpoints and periodic maintenance.
 //
-//   BackgroundLoop loop(std::chrono::milliseconds(250), [&] { return worker.RunOnce(); });
-//   loop.Start();
+//   BackgroundLoop loop("outbox", std::chrono::milliseconds(250), [&] { return worker.RunOnce();
+//   }); loop.Start();
 //   ...
 //   loop.Wake();  // there is work: step now rather than after `idle`
 //   loop.Stop();  // finishes the step in hand
@@ -11,27 +11,32 @@
 
 #include <chrono>
 #include <functional>
+#include <string>
 #include <thread>
 
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include "tripsim/base/mutex.h"
+#include "tripsim/base/thread_name.h"
 
 namespace tripsim {
 
 class BackgroundLoop {
  public:
-  // A positive `nice` lowers this thread's scheduling priority (Linux niceness of the thread
-  // alone), so that background work yields the CPU to request threads at peaks.
-  BackgroundLoop(std::chrono::milliseconds idle, std::function<int()> step, int nice = 0)
-      : idle_(idle), step_(std::move(step)), nice_(nice) {}
+  // `name` names the thread (NameThisThread). A positive `nice` lowers this thread's
+  // scheduling priority (Linux niceness of the thread alone), so that background work yields
+  // the CPU to request threads at peaks.
+  BackgroundLoop(std::string name, std::chrono::milliseconds idle, std::function<int()> step,
+                 int nice = 0)
+      : name_(std::move(name)), idle_(idle), step_(std::move(step)), nice_(nice) {}
   ~BackgroundLoop() { Stop(); }
   BackgroundLoop(const BackgroundLoop&) = delete;
   BackgroundLoop& operator=(const BackgroundLoop&) = delete;
 
   void Start() {
     thread_ = std::thread([this] {
+      NameThisThread(name_);
       if (nice_ > 0) (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), nice_);
       for (;;) {
         int done = step_();
@@ -65,6 +70,7 @@ class BackgroundLoop {
   }
 
  private:
+  const std::string name_;
   const std::chrono::milliseconds idle_;
   const std::function<int()> step_;
   const int nice_;

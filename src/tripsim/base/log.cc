@@ -86,7 +86,7 @@ class LogState {
   LogState()
       : logger_(
             std::make_shared<spdlog::logger>("tripsim", std::make_shared<BatchingStderrSink>())),
-        flusher_(std::chrono::milliseconds(20), [this] {
+        flusher_("log-flush", std::chrono::milliseconds(20), [this] {
           logger_->flush();
           return 0;
         }) {

@@ -2,10 +2,17 @@
 
 #include <algorithm>
 
+#include "tripsim/base/thread_name.h"
+
 namespace tripsim {
 
-WorkerPool::WorkerPool(int threads) {
-  for (int i = 0; i < std::max(1, threads); ++i) threads_.emplace_back([this] { Loop(); });
+WorkerPool::WorkerPool(const std::string& name, int threads) {
+  for (int i = 0; i < std::max(1, threads); ++i) {
+    threads_.emplace_back([this, thread_name = name + "-" + std::to_string(i)] {
+      NameThisThread(thread_name);
+      Loop();
+    });
+  }
 }
 
 void WorkerPool::Post(std::function<void()> task) {

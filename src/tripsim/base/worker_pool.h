@@ -2,13 +2,14 @@
 // may block (a store write waiting for its commit, a PostgreSQL round trip) and so must not run
 // on a network thread.
 //
-//   WorkerPool pool(64);
+//   WorkerPool pool("worker", 64);  // threads named worker-0 ... worker-63
 //   pool.Post([] { ... });
 //   pool.Stop();  // runs every task posted before, then joins
 #pragma once
 
 #include <deque>
 #include <functional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -18,7 +19,7 @@ namespace tripsim {
 
 class WorkerPool {
  public:
-  explicit WorkerPool(int threads);
+  WorkerPool(const std::string& name, int threads);
   ~WorkerPool() { Stop(); }
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;

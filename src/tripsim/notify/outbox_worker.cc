@@ -29,7 +29,7 @@ OutboxWorker::OutboxWorker(store::Store& store, Mailer& mailer, const Clock& clo
       // Rendering emails (QR codes, MIME) is the heaviest background work: at a booking peak it
       // yields the CPU to partner requests, and catches up when they calm down.
       loop_(
-          options_.poll, [this] { return RunOnce(); }, /*nice=*/10) {}
+          "outbox", options_.poll, [this] { return RunOnce(); }, /*nice=*/10) {}
 
 OutboxWorker::~OutboxWorker() { Stop(); }
 

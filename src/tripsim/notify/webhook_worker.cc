@@ -49,7 +49,7 @@ WebhookWorker::WebhookWorker(store::Store& store, const Clock& clock, WebhookOpt
     : store_(store),
       clock_(clock),
       options_(std::move(options)),
-      loop_(options_.poll, [this] { return RunOnce(); }) {}
+      loop_("webhooks", options_.poll, [this] { return RunOnce(); }) {}
 
 WebhookWorker::~WebhookWorker() { Stop(); }
 

@@ -197,13 +197,13 @@ int Serve(const Config& config) {
                                                  {"store", RedactedStore(config.store)}}));
   log::Info("serve.started", {{"address", *bound}, {"env", config.env}});
 
-  BackgroundLoop catalog_refresh(std::chrono::seconds(5), [&] {
+  BackgroundLoop catalog_refresh("catalog-refresh", std::chrono::seconds(5), [&] {
     if (Status s = catalogs.Reload(*store); !s.ok()) {
       log::Warn("catalog.reload_failed", {{"error", s.message()}});
     }
     return 0;
   });
-  BackgroundLoop key_expiry(std::chrono::minutes(10), [&] {
+  BackgroundLoop key_expiry("retention", std::chrono::minutes(10), [&] {
     (void)store->ExpireIdempotencyKeys(clock.NowMillis() - 24 * 3'600'000LL);
     // Traveller data is kept traveller_retention_days after the trip (design.md 10).
     const Date before{DateOfMillis(clock.NowMillis()).days - config.traveller_retention_days};
@@ -215,7 +215,7 @@ int Serve(const Config& config) {
     }
     return 0;
   });
-  BackgroundLoop attempt_flush(std::chrono::seconds(1), [&] {
+  BackgroundLoop attempt_flush("attempt-flush", std::chrono::seconds(1), [&] {
     if (Status s = attempts.Flush(); !s.ok()) {
       log::Warn("stats.flush_failed", {{"error", s.message()}});
     }

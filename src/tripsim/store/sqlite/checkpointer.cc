@@ -9,7 +9,7 @@ namespace tripsim::store::sqlite {
 Checkpointer::Checkpointer(std::string path, int wake_pages)
     : path_(std::move(path)),
       wake_pages_(wake_pages),
-      loop_(std::chrono::seconds(1), [this] { return CheckpointOnce(); }) {
+      loop_("checkpoint", std::chrono::seconds(1), [this] { return CheckpointOnce(); }) {
   loop_.Start();
 }
 

@@ -4,11 +4,15 @@
 #include <future>
 
 #include "tripsim/base/log.h"
+#include "tripsim/base/thread_name.h"
 
 namespace tripsim::store::sqlite {
 
 GroupCommitWriter::GroupCommitWriter(Db db, size_t max_batch)
-    : db_(std::move(db)), max_batch_(max_batch), thread_([this] { Loop(); }) {}
+    : db_(std::move(db)), max_batch_(max_batch), thread_([this] {
+        NameThisThread("sqlite-writer");
+        Loop();
+      }) {}
 
 GroupCommitWriter::~GroupCommitWriter() {
   {
