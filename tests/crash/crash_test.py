@@ -11,23 +11,18 @@ Quick mode in scripts/test: 5 kills. Long mode: --kills 200.
 """
 import argparse
 import collections
-import email
-import hashlib
-import hmac
 import json
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from harness import Partner, booking, free_port, received_message_ids, start_smtp, start_tripsimd  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument("binary")
@@ -39,65 +34,25 @@ rng = random.Random(args.seed)
 work = tempfile.mkdtemp(prefix="tripsim-crash-")
 print(f"crash test: {args.kills} kills, {args.clients} clients, seed {args.seed}, in {work}")
 
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-smtp_port = free_port()
-maildir = os.path.join(work, "received")
-smtp = subprocess.Popen(["/usr/bin/python3", os.path.join(HERE, "..", "e2e", "smtp_server.py"),
-                         "--port", str(smtp_port), "--maildir", maildir], stdout=subprocess.PIPE)
-assert smtp.stdout.readline().strip() == b"ready"
+smtp, smtp_port, maildir = start_smtp(work)
 http_port = free_port()
-creds = {}
 server = None
+partner = None
 
 
 def start_server():
-    global server
-    server = subprocess.Popen(
+    global server, partner
+    server, events = start_tripsimd(
         [os.path.abspath(args.binary), "serve", "--listen", f"127.0.0.1:{http_port}",
          "--mail", f"smtp://127.0.0.1:{smtp_port}"],
-        cwd=work, stdout=subprocess.PIPE, stderr=open(os.path.join(work, "stderr.log"), "a"),
-        env=dict(os.environ, TRIPSIM_OUTBOX_LEASE_SECONDS="5"))
-    while True:
-        line = server.stdout.readline()
-        if not line:
-            sys.exit("tripsimd did not start")
-        event = json.loads(line)
-        if event.get("event") == "demo_partner":
-            creds.update(event)
-        if event.get("event") == "listening":
-            break
-    threading.Thread(target=server.stdout.read, daemon=True).start()
-
-
-def post(body):
-    ts = str(int(time.time() * 1000))
-    sig = hmac.new(creds["api_secret"].encode(), (ts + "POST/api/bookings").encode(),
-                   hashlib.sha256).hexdigest()
-    req = urllib.request.Request(
-        f"http://127.0.0.1:{http_port}/api/bookings", data=json.dumps(body).encode(), method="POST",
-        headers={"Content-Type": "application/json", "x-api-key": creds["api_key"],
-                 "x-timestamp": ts, "x-signature": sig})
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            return r.status, json.loads(r.read())
-    except urllib.error.HTTPError as e:
-        return e.code, None
-    except Exception:
-        return None, None
+        cwd=work, env=dict(os.environ, TRIPSIM_OUTBOX_LEASE_SECONDS="5"))
+    if partner is None:  # the demo partner is printed by the first start only
+        partner = Partner(events["url"], events["api_key"], events["api_secret"])
 
 
 acked = {}  # booking_id -> tripsim id
 lock = threading.Lock()
 stop = threading.Event()
-departure = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 30 * 86400))
 
 
 def client(n):
@@ -105,11 +60,8 @@ def client(n):
     while not stop.is_set():
         i += 1
         ref = f"CRASH-{n}-{i}"
-        body = {"booking_id": ref, "departure_date": departure, "email": f"{ref.lower()}@example.com",
-                "first_name": "Ada", "package_specifications": [{"destination": "FR"}],
-                "communication_options": {"should_send_message": True, "channels": ["EMAIL"]}}
         while True:  # retry the same booking_id until it is acknowledged
-            status, data = post(body)
+            status, data = partner.request("POST", "/api/bookings", booking(ref))
             if status in (200, 201):
                 with lock:
                     acked[ref] = data["data"]["id"]
@@ -162,11 +114,7 @@ messages = db("SELECT id, status FROM messages")
 not_sent = [m for m in messages if m["status"] != "SENT"]
 if not_sent:
     failures.append(f"{len(not_sent)} messages not sent: {not_sent[:5]}")
-received = collections.Counter()
-for name in os.listdir(maildir):
-    if name.endswith(".eml"):
-        with open(os.path.join(maildir, name), "rb") as f:
-            received[email.message_from_binary_file(f)["Message-ID"]] += 1
+received = received_message_ids(maildir)
 expected = {f"<{m['id']}@127.0.0.1>" for m in messages}
 missing = expected - set(received)
 duplicates = sum(n - 1 for n in received.values())

@@ -6,17 +6,15 @@ booking is created once.
 
 Usage: pg_restart_test.py path/to/tripsimd   (starts its own PostgreSQL with scripts/postgres)
 """
-import hashlib
-import hmac
-import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from harness import Partner, booking, start_tripsimd  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 PG = os.path.join(ROOT, "scripts", "postgres")
@@ -25,39 +23,17 @@ work = tempfile.mkdtemp(prefix="tripsim-pgrestart-")
 pgdir = tempfile.mkdtemp(prefix="tripsim-pg-")
 url = subprocess.run([PG, "start", pgdir], capture_output=True, text=True, check=True).stdout.strip()
 port = url.rsplit(":", 1)[1].split("/")[0]
-server = subprocess.Popen([binary, "serve", "--store", url, "--listen", "127.0.0.1:0"], cwd=work,
-                          stdout=subprocess.PIPE, stderr=open(os.path.join(work, "stderr.log"), "w"))
-info = {}
-while "url" not in info:
-    line = server.stdout.readline()
-    if not line:
-        sys.exit("tripsimd did not start")
-    info.update(json.loads(line))
-base = info["url"]
+server, info = start_tripsimd([binary, "serve", "--store", url, "--listen", "127.0.0.1:0"], cwd=work)
+partner = Partner(info["url"], info["api_key"], info["api_secret"])
 failures = []
 
 
 def call(method, target, body=None):
-    headers = {}
-    if body is not None:
-        ts = str(int(time.time() * 1000))
-        sig = hmac.new(info["api_secret"].encode(), (ts + method + target).encode(),
-                       hashlib.sha256).hexdigest()
-        headers = {"Content-Type": "application/json", "x-api-key": info["api_key"],
-                   "x-timestamp": ts, "x-signature": sig}
-    req = urllib.request.Request(base + target, method=method, headers=headers,
-                                 data=json.dumps(body).encode() if body is not None else None)
-    try:
-        with urllib.request.urlopen(req, timeout=20) as r:
-            return r.status, json.loads(r.read())
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"null")
+    """Signed when it carries a booking; /readyz is public."""
+    return partner.request(method, target, body, signed=body is not None, timeout=20)
 
 
-departure = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 30 * 86400))
-booking = {"booking_id": "RESTART-1", "departure_date": departure, "first_name": "Ada",
-           "package_specifications": [{"destination": "FR"}],
-           "communication_options": {"should_send_message": False}}
+restart_booking = booking("RESTART-1", send_email=False)
 try:
     status, body = call("GET", "/readyz")
     if status != 200:
@@ -66,7 +42,7 @@ try:
     status, body = call("GET", "/readyz")
     if status != 503 or body.get("store") != "unreachable":
         failures.append(f"readyz with the database down: {status} {body}")
-    status, body = call("POST", "/api/bookings", booking)
+    status, body = call("POST", "/api/bookings", restart_booking)
     if status != 503 or body.get("success") is not False or "error" not in body:
         failures.append(f"booking with the database down: {status} {body}")
     subprocess.run([PG, "start", pgdir, port], check=True, capture_output=True)
@@ -76,10 +52,10 @@ try:
     status, body = call("GET", "/readyz")
     if status != 200:
         failures.append(f"readyz after the restart: {status} {body}")
-    status, body = call("POST", "/api/bookings", booking)
+    status, body = call("POST", "/api/bookings", restart_booking)
     if status != 201:
         failures.append(f"booking after the restart: {status} {body}")
-    status, body = call("POST", "/api/bookings", booking)
+    status, body = call("POST", "/api/bookings", restart_booking)
     if status != 200:
         failures.append(f"repeat after the restart: {status} {body}")
 finally:

@@ -13,22 +13,17 @@ Usage: scaleout_test.py path/to/tripsimd   (TRIPSIM_TEST_POSTGRES_URL names a Po
 as scripts/test provides; a fresh database is created on it.)
 """
 import collections
-import email
-import hashlib
-import hmac
-import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from harness import Partner, booking, free_port, received_message_ids, start_smtp, start_tripsimd  # noqa: E402
+
 base_url = os.environ.get("TRIPSIM_TEST_POSTGRES_URL")
 if not base_url:
     print("TRIPSIM_TEST_POSTGRES_URL is not set (scripts/test starts PostgreSQL): skipped")
@@ -41,55 +36,35 @@ store = base_url[: base_url.rfind("/") + 1] + dbname
 children = []
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 def sql(query):
     out = subprocess.run(["psql", "-qAt", "-F", "\t", store, "-c", query], capture_output=True,
                          text=True, check=True).stdout
     return [line.split("\t") for line in out.splitlines() if line]
 
 
-smtp_port = free_port()
-maildir = os.path.join(work, "received")
-smtp = subprocess.Popen(["/usr/bin/python3", os.path.join(HERE, "..", "e2e", "smtp_server.py"),
-                         "--port", str(smtp_port), "--maildir", maildir], stdout=subprocess.PIPE)
+smtp, smtp_port, maildir = start_smtp(work)
 children.append(smtp)
-assert smtp.stdout.readline().strip() == b"ready"
 env = dict(os.environ, TRIPSIM_MASTER_KEY=os.urandom(32).hex(), TRIPSIM_OUTBOX_LEASE_SECONDS="4")
-creds = {}
 ports = {"a": free_port(), "b": free_port()}
 servers = {}
+partner = None
 
 
 def start(name):
-    p = subprocess.Popen(
+    global partner
+    p, events = start_tripsimd(
         [binary, "serve", "--store", store, "--listen", f"127.0.0.1:{ports[name]}",
          "--mail", f"smtp://127.0.0.1:{smtp_port}", "--public-url", "https://esim.example.com"],
-        cwd=work, env=env, stdout=subprocess.PIPE,
-        stderr=open(os.path.join(work, f"{name}.log"), "a"))
+        cwd=work, env=env, log=os.path.join(work, f"{name}.log"))
     children.append(p)
-    while True:
-        line = p.stdout.readline()
-        if not line:
-            sys.exit(f"tripsimd {name} did not start (see {work}/{name}.log)")
-        event = json.loads(line)
-        if event.get("event") == "demo_partner":
-            creds.update(event)
-        if event.get("event") == "listening":
-            break
-    threading.Thread(target=p.stdout.read, daemon=True).start()
+    if "api_key" in events:
+        partner = Partner("", events["api_key"], events["api_secret"])
     servers[name] = p
 
 
 start("a")  # migrates and creates the demo partner
 start("b")
-assert creds, "the first instance prints the demo partner"
+assert partner, "the first instance prints the demo partner"
 lb_port = free_port()
 with open(os.path.join(work, "haproxy.cfg"), "w") as f:
     f.write(f"""global
@@ -118,31 +93,7 @@ time.sleep(1.0)
 
 
 def request(port, method, target, body=None, signed=True):
-    headers = {"Content-Type": "application/json"} if body is not None else {}
-    if signed:
-        ts = str(int(time.time() * 1000))
-        sig = hmac.new(creds["api_secret"].encode(), (ts + method + target).encode(),
-                       hashlib.sha256).hexdigest()
-        headers.update({"x-api-key": creds["api_key"], "x-timestamp": ts, "x-signature": sig})
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{target}", data=data, method=method,
-                                 headers=headers)
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            return r.status, json.loads(r.read())
-    except urllib.error.HTTPError as e:
-        return e.code, None
-    except Exception:
-        return None, None
-
-
-departure = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 30 * 86400))
-
-
-def booking(ref):
-    return {"booking_id": ref, "departure_date": departure, "email": f"{ref.lower()}@example.com",
-            "first_name": "Ada", "package_specifications": [{"destination": "FR"}],
-            "communication_options": {"should_send_message": True, "channels": ["EMAIL"]}}
+    return partner.request(method, target, body, signed, base_url=f"http://127.0.0.1:{port}")
 
 
 acked = {}  # booking_id -> tripsim id
@@ -238,11 +189,7 @@ twin_refs = [r for r in acked if r.startswith("TWIN-")]
 if not twin_refs:
     failures.append("no concurrent duplicates were tried")
 messages = [r[0] for r in sql("SELECT id FROM messages")]
-received = collections.Counter()
-for name in os.listdir(maildir):
-    if name.endswith(".eml"):
-        with open(os.path.join(maildir, name), "rb") as f:
-            received[email.message_from_binary_file(f)["Message-ID"]] += 1
+received = received_message_ids(maildir)
 expected = {f"<{m}@esim.example.com>" for m in messages}
 missing = expected - set(received)
 duplicates = sum(n - 1 for n in received.values())
