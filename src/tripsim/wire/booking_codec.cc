@@ -61,6 +61,28 @@ class Checker {
     return std::string(s);
   }
 
+  // A partner's booking reference: a string as Text, or a whole number, read as its decimal
+  // text (design.md 2.3 gives it no type; many booking systems number their bookings, and the
+  // guide's `booking_id: bookingData.bookingId` sends such a number as a JSON number).
+  std::optional<std::string> Reference(const json::object& o, std::string_view key,
+                                       const std::string& path, size_t min_len, size_t max_len) {
+    const json::value* v = Get(o, key);
+    if (v == nullptr || v->is_string()) return Text(o, key, path, min_len, max_len);
+    std::string digits;
+    if (v->is_int64()) digits = std::to_string(v->get_int64());
+    if (v->is_uint64()) digits = std::to_string(v->get_uint64());
+    if (digits.empty()) {
+      Add(path, "must be a string or a whole number");
+      return std::nullopt;
+    }
+    if (digits.size() < min_len || digits.size() > max_len) {
+      Add(path, "must be " + std::to_string(min_len) + " to " + std::to_string(max_len) +
+                    " characters long");
+      return std::nullopt;
+    }
+    return digits;
+  }
+
   std::optional<int64_t> Integer(const json::object& o, std::string_view key,
                                  const std::string& path, int64_t min, int64_t max) {
     const json::value* v = Get(o, key);
@@ -228,7 +250,7 @@ void ParseDates(const json::object& o, const ParseOptions& options, BookingReque
 }
 
 void ParseTraveller(const json::object& o, BookingRequest& r, Checker& check) {
-  r.booking_id = check.Text(o, "booking_id", "booking_id", 3, 100);
+  r.booking_id = check.Reference(o, "booking_id", "booking_id", 3, 100);
   if (const json::value* e = Checker::Get(o, "email")) {
     if (!e->is_string() || !internal::IsValidEmail(e->get_string())) {
       check.Add("email", "must be a valid email address");

@@ -38,6 +38,17 @@ TEST(ParseCreateBooking, AcceptsTheGuidesRequest) {
   EXPECT_EQ(r->channels, (std::vector<std::string>{"EMAIL"}));
 }
 
+TEST(ParseCreateBooking, ANumberedBookingIsItsDecimalText) {
+  json::object o = Valid();
+  o["booking_id"] = 1234567;
+  auto numbered = Parse(o);
+  o["booking_id"] = "1234567";
+  auto text = Parse(o);
+  ASSERT_TRUE(numbered.ok() && text.ok());
+  EXPECT_EQ(numbered->booking_id, "1234567");
+  EXPECT_EQ(*numbered, *text);  // so a repeat in either form is the same booking
+}
+
 struct Case {
   const char* field;     // the field to set
   const char* value;     // its JSON value
@@ -80,8 +91,9 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"return_date", R"("2026-07-14")", "return_date"},
         Case{"return_date", R"("2026-07-15")", ""}, Case{"return_date", R"("soon")", "return_date"},
         Case{"booking_id", R"("ab")", "booking_id"}, Case{"booking_id", R"("abc")", ""},
-        Case{"booking_id", "12345", "booking_id"}, Case{"email", R"("a@b.co")", ""},
-        Case{"email", R"("not-an-email")", "email"},
+        Case{"booking_id", "12345", ""}, Case{"booking_id", "12", "booking_id"},
+        Case{"booking_id", "123.5", "booking_id"}, Case{"booking_id", "true", "booking_id"},
+        Case{"email", R"("a@b.co")", ""}, Case{"email", R"("not-an-email")", "email"},
         Case{"email", R"("a@b.co\r\nBcc: x@y.z")", "email"},
         Case{"email", R"("a..b@c.de")", "email"}, Case{"first_name", R"("Zoë")", ""},
         Case{"first_name", R"("")", "first_name"},
