@@ -68,9 +68,15 @@ Verification Verify(const SignedRequest& request, const KeyStore& keys, const Cl
   }
   int64_t skew = clock.NowMillis() - *ts;
   if (skew > options.window_millis || -skew > options.window_millis) {
-    v.status = Unauthenticated("Request timestamp expired: it must be within " +
-                               std::to_string(options.window_millis / 1000) +
-                               " seconds of the server time");
+    // Seconds where milliseconds belong is the usual integration slip: say so.
+    const int64_t as_seconds = clock.NowMillis() - *ts * 1000;
+    const bool seconds =
+        as_seconds <= options.window_millis && -as_seconds <= options.window_millis;
+    v.status = Unauthenticated(
+        seconds ? "Request timestamp is in seconds: x-timestamp must be Unix time in "
+                  "milliseconds (Date.now())"
+                : "Request timestamp expired: it must be within " +
+                      std::to_string(options.window_millis / 1000) + " seconds of the server time");
     return v;
   }
   // The body hash: required for partners with require_body_hash; whenever it is sent it must

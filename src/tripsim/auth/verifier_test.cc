@@ -81,6 +81,9 @@ TEST_F(VerifierTest, RejectsTimestampOutsideWindowButAcceptsItsEdges) {
     EXPECT_NE(v.status.message().find("expired"), std::string::npos);
     EXPECT_EQ(v.partner_id, "pt_1");
   }
+  const std::string seconds = std::to_string(kNow / 1000);
+  EXPECT_NE(Check(seconds, SignAt(kNow / 1000)).status.message().find("in seconds"),
+            std::string::npos);
 }
 
 TEST_F(VerifierTest, RejectsMalformedTimestampAndBadSignature) {

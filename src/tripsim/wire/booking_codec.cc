@@ -434,6 +434,9 @@ json::array EncodeIssues(const std::vector<FieldIssue>& issues) {
 }  // namespace
 
 Result<BookingRequest> ParseCreateBooking(std::string_view body, const ParseOptions& options) {
+  // A byte order mark is not JSON, but some clients (.NET, Windows tools) write one: RFC 8259
+  // section 8.1 lets a parser ignore it.
+  if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
   boost::system::error_code ec;
   json::parse_options po;
   po.max_depth = 20;

@@ -143,6 +143,12 @@ TEST(ParseCreateBooking, NeedsBookingIdOrEmailAndIgnoresUnknownFields) {
   EXPECT_EQ(Fields(Parse(o).status()), std::vector<std::string>{"booking_id"});
 }
 
+TEST(ParseCreateBooking, IgnoresALeadingByteOrderMark) {
+  EXPECT_TRUE(
+      ParseCreateBooking("\xEF\xBB\xBF" + json::serialize(Valid()), {.today = kToday}).ok());
+  EXPECT_FALSE(ParseCreateBooking("\xEF\xBB" + json::serialize(Valid()), {.today = kToday}).ok());
+}
+
 TEST(ParseCreateBooking, RejectsNonObjectsAndBrokenJson) {
   EXPECT_EQ(ParseCreateBooking("[1]", {.today = kToday}).status().details()[0].field, "body");
   EXPECT_EQ(ParseCreateBooking("{", {.today = kToday}).status().details()[0].field, "body");
