@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 
 #include "tripsim/base/crypto.h"
 
@@ -68,10 +69,10 @@ Verification Verify(const SignedRequest& request, const KeyStore& keys, const Cl
   }
   int64_t skew = clock.NowMillis() - *ts;
   if (skew > options.window_millis || -skew > options.window_millis) {
-    // Seconds where milliseconds belong is the usual integration slip: say so.
-    const int64_t as_seconds = clock.NowMillis() - *ts * 1000;
+    // Seconds where milliseconds belong is the usual integration slip: say so. (Below 10^11,
+    // so that the product cannot overflow.)
     const bool seconds =
-        as_seconds <= options.window_millis && -as_seconds <= options.window_millis;
+        *ts < 100'000'000'000 && std::abs(clock.NowMillis() - *ts * 1000) <= options.window_millis;
     v.status = Unauthenticated(
         seconds ? "Request timestamp is in seconds: x-timestamp must be Unix time in "
                   "milliseconds (Date.now())"

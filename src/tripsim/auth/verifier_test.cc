@@ -84,6 +84,8 @@ TEST_F(VerifierTest, RejectsTimestampOutsideWindowButAcceptsItsEdges) {
   const std::string seconds = std::to_string(kNow / 1000);
   EXPECT_NE(Check(seconds, SignAt(kNow / 1000)).status.message().find("in seconds"),
             std::string::npos);
+  EXPECT_NE(Check("9999999999999999", SignAt(kNow)).status.message().find("expired"),
+            std::string::npos);  // the largest accepted; times 1000 it would overflow
 }
 
 TEST_F(VerifierTest, RejectsMalformedTimestampAndBadSignature) {
