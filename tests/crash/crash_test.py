@@ -91,8 +91,15 @@ def db(query):
                          capture_output=True, text=True, check=True).stdout
     return json.loads(out) if out.strip() else []
 
-deadline = time.time() + 60
-while time.time() < deadline and db("SELECT COUNT(*) AS n FROM messages WHERE status != 'SENT'")[0]["n"]:
+# The backlog grows with the kills (a long run leaves tens of thousands of emails): wait while
+# it shrinks, and give up only after 60 s without progress.
+unsent, last_progress = None, time.time()
+while time.time() - last_progress < 60:
+    now_unsent = db("SELECT COUNT(*) AS n FROM messages WHERE status != 'SENT'")[0]["n"]
+    if now_unsent == 0:
+        break
+    if unsent is None or now_unsent < unsent:
+        unsent, last_progress = now_unsent, time.time()
     time.sleep(0.5)
 server.terminate()
 server.wait()

@@ -1,6 +1,8 @@
 #include "tripsim/notify/outbox_worker.h"
 
 #include <chrono>
+#include <future>
+#include <map>
 #include <random>
 
 #include "tripsim/base/log.h"
@@ -41,29 +43,49 @@ int OutboxWorker::RunOnce() {
     log::Warn("outbox.claim_failed", {{"error", items.status().message()}});
     return 0;
   }
-  for (const auto& item : *items) Deliver(item);
+  // The next email is rendered on a helper thread (inheriting this thread's niceness) while
+  // this one is sent and its outcome committed. Sending stays one at a time, each outcome
+  // durable before the next email goes out: a crash leaves at most one sent email unrecorded.
+  std::map<std::string, Result<domain::Partner>> partners;  // the batch's senders, read once
+  auto render_async = [&](const store::OutboxItem& item) {
+    auto [it, inserted] = partners.try_emplace(item.booking.partner_id, Status::Ok());
+    if (inserted) it->second = store_.GetPartner(item.booking.partner_id);
+    return std::async(std::launch::async, &OutboxWorker::Render, this, std::cref(item),
+                      std::cref(it->second), clock_.NowMillis());
+  };
+  std::future<Result<render::Email>> next;
+  for (size_t i = 0; i < items->size(); ++i) {
+    if (i == 0) next = render_async((*items)[0]);
+    Result<render::Email> email = next.get();
+    if (i + 1 < items->size()) next = render_async((*items)[i + 1]);
+    Deliver((*items)[i], std::move(email));
+  }
   return static_cast<int>(items->size());
 }
 
-void OutboxWorker::Deliver(const store::OutboxItem& item) {
+Result<render::Email> OutboxWorker::Render(const store::OutboxItem& item,
+                                           const Result<domain::Partner>& partner,
+                                           int64_t now) const {
+  if (!partner.ok()) return partner.status();
+  if (item.message.recipient.empty()) return Status{ErrorCode::kFailedPrecondition, "no recipient"};
+  const domain::Partner& p = *partner;
+  return render::RenderEmail(
+      {.booking = item.booking,
+       .message = item.message,
+       .public_url = options_.public_url,
+       .sender_name = p.display_name.empty() ? p.name : p.display_name,
+       .from_address = p.email_from.empty() ? options_.default_from : p.email_from,
+       .reply_to = p.email_reply_to,
+       .now_millis = now});
+}
+
+void OutboxWorker::Deliver(const store::OutboxItem& item, Result<render::Email> email) {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   const domain::Message& m = item.message;
-  Result<domain::Partner> partner = store_.GetPartner(item.booking.partner_id);
-  Status sent = partner.status();
-  if (sent.ok() && m.recipient.empty()) sent = {ErrorCode::kFailedPrecondition, "no recipient"};
+  Status sent = email.status();
   if (sent.ok()) {
-    const domain::Partner& p = *partner;
-    Result<render::Email> email = render::RenderEmail(
-        {.booking = item.booking,
-         .message = m,
-         .public_url = options_.public_url,
-         .sender_name = p.display_name.empty() ? p.name : p.display_name,
-         .from_address = p.email_from.empty() ? options_.default_from : p.email_from,
-         .reply_to = p.email_reply_to,
-         .now_millis = clock_.NowMillis()});
     const auto start = std::chrono::steady_clock::now();
-    sent = email.ok() ? mailer_.Send(email->envelope_from, email->recipient, email->mime)
-                      : email.status();
+    sent = mailer_.Send(email->envelope_from, email->recipient, email->mime);
     Metrics::Global().Observe(
         "tripsim_smtp_send_duration_seconds", {},
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());

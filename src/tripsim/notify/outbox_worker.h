@@ -15,6 +15,7 @@
 #include "tripsim/base/background_loop.h"
 #include "tripsim/base/clock.h"
 #include "tripsim/notify/mailer.h"
+#include "tripsim/render/email.h"
 #include "tripsim/store/store.h"
 
 namespace tripsim::notify {
@@ -47,7 +48,11 @@ class OutboxWorker {
   void Stop();
 
  private:
-  void Deliver(const store::OutboxItem& item);
+  // The email of `item` from `partner` (its sender), or why there is none.
+  Result<render::Email> Render(const store::OutboxItem& item,
+                               const Result<domain::Partner>& partner, int64_t now) const;
+  // Sends `email` (or records why it cannot be sent) and records the outcome.
+  void Deliver(const store::OutboxItem& item, Result<render::Email> email);
 
   store::Store& store_;
   Mailer& mailer_;

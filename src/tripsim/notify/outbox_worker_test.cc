@@ -91,6 +91,50 @@ TEST_F(OutboxWorkerTest, GivesUpAfterTheLastAttempt) {
   EXPECT_EQ(worker_.RunOnce(), 0);
 }
 
+// Checks, as each email goes out, that every email sent before it is already recorded SENT.
+class OneAtATimeMailer final : public Mailer {
+ public:
+  explicit OneAtATimeMailer(store::Store& store) : store_(store) {}
+  Status Send(const std::string&, const std::string& to, const std::string&) override {
+    for (const std::string& booking_id : sent_) {
+      Result<domain::Booking> b = store_.GetBooking("pt_a", booking_id);
+      if (!b.ok() || b->messages[0].status != domain::MessageStatus::kSent) ++unrecorded_;
+    }
+    sent_.push_back("bk_" + to.substr(0, to.find('@')));  // n@example.com belongs to bk_n
+    return Status::Ok();
+  }
+  size_t sent() const { return sent_.size(); }
+  int unrecorded() const { return unrecorded_; }
+
+ private:
+  store::Store& store_;
+  std::vector<std::string> sent_;
+  int unrecorded_ = 0;
+};
+
+// Rendering runs one email ahead, but sending does not: each outcome is durable before the
+// next email goes out, so a crash leaves at most one sent email unrecorded.
+TEST_F(OutboxWorkerTest, EachEmailIsRecordedBeforeTheNextIsSent) {
+  for (int n = 2; n <= 6; ++n) {
+    domain::Booking b = booking_;
+    b.id = "bk_" + std::to_string(n);
+    b.request.booking_id = "TRV-" + std::to_string(n);
+    b.promo_codes[0].code = "K7Q2-M9XD-4TP" + std::to_string(n);
+    b.promo_codes[0].uuid = NewUuidV7();
+    b.messages[0].id = "msg_" + std::to_string(n);
+    b.messages[0].recipient = std::to_string(n) + "@example.com";
+    ASSERT_TRUE(store_->CreateBooking(b).ok());
+  }
+  ASSERT_TRUE(
+      store_->CancelBooking("pt_a", "bk_1", [](const domain::Booking&) { return Status::Ok(); })
+          .ok());  // the fixture's message goes elsewhere
+  OneAtATimeMailer mailer(*store_);
+  OutboxWorker worker(*store_, mailer, clock_, {.public_url = "https://esim.example.com"});
+  EXPECT_EQ(worker.RunOnce(), 5);
+  EXPECT_EQ(mailer.sent(), 5u);
+  EXPECT_EQ(mailer.unrecorded(), 0);
+}
+
 TEST(NextAttemptAt, BacksOffExponentiallyWithJitterAndCap) {
   OutboxOptions o;
   EXPECT_EQ(NextAttemptAt(0, 1, o, 0), 1000);
