@@ -2,8 +2,8 @@
 // did no work (returned 0) it waits `idle` (or until Wake() or Stop()). For outbox workers,
 // checkpoints and periodic maintenance.
 //
-//   BackgroundLoop loop("outbox", std::chrono::milliseconds(250), [&] { return worker.RunOnce();
-//   }); loop.Start();
+//   BackgroundLoop loop("outbox", kPoll, [&] { return worker.RunOnce(); });
+//   loop.Start();
 //   ...
 //   loop.Wake();  // there is work: step now rather than after `idle`
 //   loop.Stop();  // finishes the step in hand

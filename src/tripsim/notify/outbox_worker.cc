@@ -48,8 +48,9 @@ int OutboxWorker::RunOnce() {
   // durable before the next email goes out: a crash leaves at most one sent email unrecorded.
   std::map<std::string, Result<domain::Partner>> partners;  // the batch's senders, read once
   auto render_async = [&](const store::OutboxItem& item) {
-    auto [it, inserted] = partners.try_emplace(item.booking.partner_id, Status::Ok());
-    if (inserted) it->second = store_.GetPartner(item.booking.partner_id);
+    const std::string& id = item.booking.partner_id;
+    auto it = partners.find(id);
+    if (it == partners.end()) it = partners.emplace(id, store_.GetPartner(id)).first;
     return std::async(std::launch::async, &OutboxWorker::Render, this, std::cref(item),
                       std::cref(it->second), clock_.NowMillis());
   };
