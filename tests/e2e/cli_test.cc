@@ -12,6 +12,9 @@ TEST(Cli, HelpAndBadFlags) {
     CommandResult help = RunCommand(BinDir() + "/" + program, {"--help"}, "/tmp");
     EXPECT_EQ(help.exit_code, 0);
     EXPECT_NE(help.out.find("Usage"), std::string::npos);
+    CommandResult version = RunCommand(BinDir() + "/" + program, {"--version"}, "/tmp");
+    EXPECT_EQ(version.exit_code, 0);
+    EXPECT_EQ(version.out, std::string(program) + " " + TRIPSIM_VERSION + "\n");
     CommandResult bad = RunCommand(BinDir() + "/" + program, {"--no-such-flag"}, "/tmp");
     EXPECT_NE(bad.exit_code, 0);
     EXPECT_FALSE(bad.err.empty());

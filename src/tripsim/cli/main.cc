@@ -89,6 +89,7 @@ int Output(const Result<sdk::Response>& r, bool as_json,
 int Main(int argc, char** argv) {
   CLI::App app{"tripsim: the tripsim partner command line"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", "tripsim " TRIPSIM_VERSION);
   std::string base_url = Env("TRIPSIM_BASE_URL");
   std::string api_key = Env("TRIPSIM_API_KEY");
   std::string api_secret = Env("TRIPSIM_API_SECRET");

@@ -155,6 +155,7 @@ int Main(int argc, char** argv) {
   CLI::App app{"tripsimd: the tripsim eSIM distribution server and operator tools"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "help for every subcommand");
+  app.set_version_flag("--version", "tripsimd " TRIPSIM_VERSION);
 
   // serve
   CommonFlags serve_common;

@@ -195,7 +195,8 @@ int Serve(const Config& config) {
                                                  {"public_url", url},
                                                  {"env", config.env},
                                                  {"store", RedactedStore(config.store)}}));
-  log::Info("serve.started", {{"address", *bound}, {"env", config.env}});
+  log::Info("serve.started",
+            {{"address", *bound}, {"env", config.env}, {"version", TRIPSIM_VERSION}});
 
   BackgroundLoop catalog_refresh("catalog-refresh", std::chrono::seconds(5), [&] {
     if (Status s = catalogs.Reload(*store); !s.ok()) {
