@@ -29,6 +29,11 @@ class Checker {
   void Add(std::string field, std::string issue) {
     issues_.push_back({std::move(field), std::move(issue), {}});
   }
+  // "must be 3 to 100 characters long"
+  void AddLengthIssue(const std::string& field, size_t min_len, size_t max_len) {
+    Add(field, "must be " + std::to_string(min_len) + " to " + std::to_string(max_len) +
+                   " characters long");
+  }
   bool ok() const { return issues_.empty(); }
   std::vector<FieldIssue> Take() { return std::move(issues_); }
 
@@ -50,8 +55,7 @@ class Checker {
     std::string_view s = v->get_string();
     size_t n = internal::CodePoints(s);
     if (n < min_len || n > max_len) {
-      Add(path, "must be " + std::to_string(min_len) + " to " + std::to_string(max_len) +
-                    " characters long");
+      AddLengthIssue(path, min_len, max_len);
       return std::nullopt;
     }
     if (internal::HasControl(s)) {
@@ -76,8 +80,7 @@ class Checker {
       return std::nullopt;
     }
     if (digits.size() < min_len || digits.size() > max_len) {
-      Add(path, "must be " + std::to_string(min_len) + " to " + std::to_string(max_len) +
-                    " characters long");
+      AddLengthIssue(path, min_len, max_len);
       return std::nullopt;
     }
     return digits;
