@@ -55,8 +55,8 @@ int OutboxWorker::RunOnce() {
                       std::cref(it->second), clock_.NowMillis());
   };
   std::future<Result<render::Email>> next;
+  if (!items->empty()) next = render_async(items->front());
   for (size_t i = 0; i < items->size(); ++i) {
-    if (i == 0) next = render_async((*items)[0]);
     Result<render::Email> email = next.get();
     if (i + 1 < items->size()) next = render_async((*items)[i + 1]);
     Deliver((*items)[i], std::move(email));
