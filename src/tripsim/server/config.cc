@@ -189,6 +189,13 @@ std::optional<std::string> SqlitePath(const std::string& store) {
   return store.substr(7);
 }
 
+int HandlerThreads(const Config& c) {
+  if (c.handler_threads > 0) return c.handler_threads;
+  return IsPostgresUrl(c.store) ? 16 : 64;
+}
+
+size_t PostgresPoolSize(const Config& c) { return static_cast<size_t>(HandlerThreads(c)) + 4; }
+
 Status Validate(const Config& c) {
   std::vector<FieldIssue> issues;
   if (c.env != "staging" && c.env != "production") {
@@ -211,6 +218,12 @@ Status Validate(const Config& c) {
   }
   if (!log::ParseLevel(c.log_level)) {
     issues.push_back({"log_level", "must be debug, info, warn or error", {}});
+  }
+  if (c.io_threads < 0 || c.io_threads > 256) {
+    issues.push_back({"io_threads", "must be 0 (one per core) to 256", {}});
+  }
+  if (c.handler_threads < 0 || c.handler_threads > 1024) {
+    issues.push_back({"handler_threads", "must be 0 (the store's default) to 1024", {}});
   }
   if (c.outbox_lease_seconds < 2 || c.outbox_lease_seconds > 3600) {
     issues.push_back({"outbox_lease_seconds", "must be 2 to 3600", {}});

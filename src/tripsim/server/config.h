@@ -32,7 +32,7 @@ struct Config {
   std::vector<int> webhook_retry_seconds;  // empty: 60, 300, 1800  // a crashed server's claimed
                                            // messages return after this
   int io_threads = 0;                      // 0: one per core
-  int handler_threads = 64;
+  int handler_threads = 0;                 // 0: HandlerThreads' default for the store
   std::string log_level = "info";
   bool metrics_public = false;               // /metrics without an operator token
   int traveller_retention_days = 365;        // personal fields erased this long after the trip
@@ -65,5 +65,13 @@ std::optional<std::string> SqlitePath(const std::string& store);
 bool IsPostgresUrl(const std::string& store);
 // The store setting fit for output: a PostgreSQL URL's password becomes "***".
 std::string RedactedStore(const std::string& store);
+
+// The handler threads (the worker pool for handlers that wait): `handler_threads`, else 64 on
+// SQLite and 16 on PostgreSQL, where each handler holds a connection while it works and
+// threads beyond the connections would only queue for one (measured: docs/performance.md).
+int HandlerThreads(const Config& c);
+// The PostgreSQL connection pool: one connection per handler thread, and a few for the
+// background workers (outbox, webhooks, retention, dashboard counters).
+size_t PostgresPoolSize(const Config& c);
 
 }  // namespace tripsim::server

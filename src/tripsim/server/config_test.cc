@@ -74,6 +74,24 @@ TEST(Config, ProductionNeedsKeyMailAndPublicUrl) {
   EXPECT_TRUE(Validate(c).ok());
 }
 
+TEST(Config, HandlerThreadsFollowTheStoreUnlessSet) {
+  Config c;
+  EXPECT_EQ(HandlerThreads(c), 64);  // SQLite: creation needs none, waiting writes batch
+  c.store = "postgresql://tripsim@db/tripsim";
+  EXPECT_EQ(HandlerThreads(c), 16);  // PostgreSQL: one connection per handler
+  EXPECT_EQ(PostgresPoolSize(c), 20u);
+  c.handler_threads = 40;
+  EXPECT_EQ(HandlerThreads(c), 40);
+  EXPECT_EQ(PostgresPoolSize(c), 44u);
+  EXPECT_TRUE(Validate(c).ok());
+  c.handler_threads = -1;
+  c.io_threads = 100000;
+  Status s = Validate(c);
+  ASSERT_EQ(s.details().size(), 2u);
+  EXPECT_EQ(s.details()[0].field, "io_threads");
+  EXPECT_EQ(s.details()[1].field, "handler_threads");
+}
+
 TEST(ParseListen, ReadsHostAndPort) {
   EXPECT_EQ(ParseListen("127.0.0.1:0")->second, 0);
   EXPECT_EQ(ParseListen("[::1]:8080")->first, "::1");

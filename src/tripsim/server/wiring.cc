@@ -31,7 +31,8 @@ namespace fs = std::filesystem;
 
 Result<std::unique_ptr<store::Store>> OpenStore(const Config& config, bool migrate) {
   if (IsPostgresUrl(config.store)) {
-    return store::OpenPostgresStore({.url = config.store, .migrate = migrate});
+    return store::OpenPostgresStore(
+        {.url = config.store, .pool_size = PostgresPoolSize(config), .migrate = migrate});
   }
   std::optional<std::string> path = SqlitePath(config.store);
   if (!path) {
@@ -162,7 +163,7 @@ int Serve(const Config& config) {
   app_options.signature_window_millis = int64_t{config.signature_window_seconds} * 1000;
   app_options.metrics_public = config.metrics_public;
   app_options.trusted_proxies = config.trusted_proxies;
-  app_options.worker_threads = config.handler_threads;
+  app_options.worker_threads = HandlerThreads(config);
   dashboard::AttemptRecorder attempts(*store);
   api::App app({*store, bookings, partners, catalogs, clock, attempts}, app_options);
   server.SetHandlers(app.ServerHandlers());

@@ -218,6 +218,9 @@ TEST_P(StoreConformance, ListsNewestFirstWithPagingAndFilters) {
   ASSERT_EQ(page->bookings.size(), 2u);
   EXPECT_EQ(page->bookings[0].request.booking_id, "TRV-4");
   EXPECT_EQ(page->bookings[0].promo_codes.size(), 2u);
+  for (const Booking& listed : page->bookings) {  // each with its own codes and messages
+    EXPECT_EQ(listed, *store_->GetBooking("pt_a", listed.id));
+  }
   auto last = store_->ListBookings("pt_a", {.page = 3, .per_page = 2});
   ASSERT_EQ(last->bookings.size(), 1u);
   EXPECT_EQ(last->bookings[0].request.booking_id, "TRV-0");
@@ -594,6 +597,55 @@ TEST(PostgresPool, AReleasedConnectionGoesToTheThreadWaitingLongest) {
     EXPECT_TRUE(waiter_served);
   }
   waiter.join();
+}
+
+// Conn::ExecAll sends several statements in one round trip (pipeline mode).
+TEST(PostgresConn, ExecAllReturnsEachStatementsRowsInOrder) {
+  if (!std::getenv("TRIPSIM_TEST_POSTGRES_URL")) GTEST_SKIP() << "TRIPSIM_TEST_POSTGRES_URL unset";
+  auto c = pg::Conn::Connect(std::getenv("TRIPSIM_TEST_POSTGRES_URL")).value();
+  for (bool snapshot : {false, true}) {
+    auto rows = c->ExecAll({{"SELECT 1", {}},
+                            {"SELECT $1::int + 1", {pg::P(41)}},
+                            {"SELECT g FROM generate_series(1, $1::int) g", {pg::P(3)}}},
+                           snapshot);
+    ASSERT_TRUE(rows.ok()) << rows.status().message();
+    ASSERT_EQ(rows->size(), 3u);
+    EXPECT_EQ((*rows)[0].Int(0, 0), 1);
+    EXPECT_EQ((*rows)[1].Int(0, 0), 42);
+    EXPECT_EQ((*rows)[2].size(), 3);
+    EXPECT_FALSE(c->in_transaction());
+  }
+}
+
+TEST(PostgresConn, ExecAllReportsTheFirstFailureAndLeavesTheConnectionUsable) {
+  if (!std::getenv("TRIPSIM_TEST_POSTGRES_URL")) GTEST_SKIP() << "TRIPSIM_TEST_POSTGRES_URL unset";
+  auto c = pg::Conn::Connect(std::getenv("TRIPSIM_TEST_POSTGRES_URL")).value();
+  for (bool snapshot : {false, true}) {
+    auto rows = c->ExecAll({{"SELECT 1", {}}, {"SELECT 1 / $1::int", {pg::P(0)}}, {"SELECT 2", {}}},
+                           snapshot);
+    ASSERT_FALSE(rows.ok());
+    EXPECT_NE(rows.status().message().find("division by zero"), std::string::npos)
+        << rows.status().message();
+    EXPECT_TRUE(c->reusable());  // out of pipeline mode, outside any transaction
+    auto after = c->Exec("SELECT 3");
+    ASSERT_TRUE(after.ok()) << after.status().message();
+    EXPECT_EQ(after->Int(0, 0), 3);
+  }
+}
+
+// Inside a transaction the statements are part of it: rolled back with it.
+TEST(PostgresConn, ExecAllInsideATransactionIsPartOfIt) {
+  if (!std::getenv("TRIPSIM_TEST_POSTGRES_URL")) GTEST_SKIP() << "TRIPSIM_TEST_POSTGRES_URL unset";
+  auto c = pg::Conn::Connect(std::getenv("TRIPSIM_TEST_POSTGRES_URL")).value();
+  ASSERT_TRUE(c->Script("CREATE TEMP TABLE pipeline_t (v int)").ok());
+  ASSERT_TRUE(c->Script("BEGIN").ok());
+  auto rows = c->ExecAll({{"INSERT INTO pipeline_t VALUES ($1::int)", {pg::P(7)}},
+                          {"SELECT COUNT(*) FROM pipeline_t", {}}});
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  EXPECT_EQ((*rows)[1].Int(0, 0), 1);
+  EXPECT_TRUE(c->in_transaction());
+  ASSERT_TRUE(c->Script("ROLLBACK").ok());
+  EXPECT_EQ(c->Exec("SELECT COUNT(*) FROM pipeline_t")->Int(0, 0), 0);
 }
 
 TEST(SqliteStore, KeepsBookingsAcrossReopen) {

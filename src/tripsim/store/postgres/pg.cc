@@ -67,8 +67,7 @@ Status Conn::Failure(PGresult* r, std::string_view what) {
   return Internal("PostgreSQL " + std::string(what) + ": " + message);
 }
 
-Result<Rows> Conn::Exec(const std::string& sql, const Params& params) {
-  retryable_ = false;
+Result<const std::string*> Conn::Prepared(const std::string& sql) {
   auto it = prepared_.find(sql);
   if (it == prepared_.end()) {
     std::string name = "s" + std::to_string(prepared_.size());
@@ -77,14 +76,94 @@ Result<Rows> Conn::Exec(const std::string& sql, const Params& params) {
     PQclear(r);
     it = prepared_.emplace(sql, std::move(name)).first;
   }
+  return &it->second;
+}
+
+namespace {
+
+std::vector<const char*> Values(const Params& params) {
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
-  PGresult* r = PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(values.size()),
-                               values.data(), nullptr, nullptr, 0);
+  return values;
+}
+
+}  // namespace
+
+Result<Rows> Conn::Exec(const std::string& sql, const Params& params) {
+  retryable_ = false;
+  TRIPSIM_ASSIGN_OR_RETURN(name, Prepared(sql));
+  const std::vector<const char*> values = Values(params);
+  PGresult* r = PQexecPrepared(conn_, name->c_str(), static_cast<int>(values.size()), values.data(),
+                               nullptr, nullptr, 0);
   ExecStatusType st = PQresultStatus(r);
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return Failure(r, "query");
   return Rows(r);
+}
+
+Result<std::vector<Rows>> Conn::ExecAll(const std::vector<Query>& queries, bool snapshot) {
+  retryable_ = false;
+  static const Query kBegin{"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", {}};
+  static const Query kCommit{"COMMIT", {}};
+  std::vector<const Query*> statements;  // in the order sent
+  if (snapshot) statements.push_back(&kBegin);
+  for (const Query& q : queries) statements.push_back(&q);
+  if (snapshot) statements.push_back(&kCommit);
+  std::vector<const std::string*> names;  // prepared before the pipeline starts
+  for (const Query* q : statements) {
+    TRIPSIM_ASSIGN_OR_RETURN(name, Prepared(q->sql));
+    names.push_back(name);
+  }
+  if (PQenterPipelineMode(conn_) != 1) return Failure(nullptr, "pipeline");
+  size_t sent = 0;
+  for (; sent < statements.size(); ++sent) {
+    const std::vector<const char*> values = Values(statements[sent]->params);
+    if (PQsendQueryPrepared(conn_, names[sent]->c_str(), static_cast<int>(values.size()),
+                            values.data(), nullptr, nullptr, 0) != 1) {
+      break;
+    }
+  }
+  if (PQpipelineSync(conn_) != 1) {
+    (void)PQexitPipelineMode(conn_);
+    return Failure(nullptr, "pipeline");
+  }
+  Result<std::vector<Rows>> rows = PipelineResults(sent);
+  (void)PQexitPipelineMode(conn_);
+  if (rows.ok() && sent < statements.size()) rows = Failure(nullptr, "pipeline");
+  if (!rows.ok()) {
+    if (snapshot && PQtransactionStatus(conn_) == PQTRANS_INERROR) (void)Script("ROLLBACK");
+    return rows;
+  }
+  if (snapshot) {  // the results of BEGIN and COMMIT
+    rows->erase(rows->begin());
+    rows->pop_back();
+  }
+  return rows;
+}
+
+Result<std::vector<Rows>> Conn::PipelineResults(size_t count) {
+  std::vector<Rows> out;
+  Status failure;
+  for (size_t i = 0; i < count; ++i) {
+    // Each statement's result, then a null pointer ends it.
+    PGresult* r = PQgetResult(conn_);
+    if (r == nullptr) return Failure(nullptr, "pipeline");
+    const ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+      out.emplace_back(r);
+    } else if (failure.ok() && st != PGRES_PIPELINE_ABORTED) {
+      failure = Failure(r, "query");  // (clears r)
+    } else {
+      PQclear(r);
+    }
+    while ((r = PQgetResult(conn_)) != nullptr) PQclear(r);
+  }
+  PGresult* sync = PQgetResult(conn_);
+  const bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+  PQclear(sync);
+  if (!failure.ok()) return failure;
+  if (!synced) return Failure(nullptr, "pipeline");
+  return out;
 }
 
 Status Conn::Script(const std::string& sql) {

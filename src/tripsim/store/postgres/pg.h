@@ -5,6 +5,8 @@
 //   pg::Pool pool(url, 16);
 //   auto conn = pool.Acquire();  // returns to the pool when it goes out of scope
 //   Result<pg::Rows> r = conn->Exec("SELECT name FROM partners WHERE id = $1", {id});
+//   Result<std::vector<pg::Rows>> all = conn->ExecAll({{sql1, {id}}, {sql2, {id}}});  // one round
+//   trip
 #pragma once
 
 #include <libpq-fe.h>
@@ -37,12 +39,22 @@ inline Param P(const std::optional<int64_t>& v) {
   return v ? Param(std::to_string(*v)) : std::nullopt;
 }
 
+// One statement with its parameters, for Conn::ExecAll.
+struct Query {
+  std::string sql;
+  Params params;
+};
+
 class Rows {
  public:
   explicit Rows(PGresult* r) : r_(r, &PQclear) {}
   int size() const { return PQntuples(r_.get()); }
   bool IsNull(int row, int col) const { return PQgetisnull(r_.get(), row, col) != 0; }
   std::string Text(int row, int col) const { return PQgetvalue(r_.get(), row, col); }
+  // Valid while the Rows live.
+  std::string_view View(int row, int col) const {
+    return {PQgetvalue(r_.get(), row, col), static_cast<size_t>(PQgetlength(r_.get(), row, col))};
+  }
   int64_t Int(int row, int col) const;
   double Double(int row, int col) const;
   std::optional<std::string> OptText(int row, int col) const;
@@ -61,10 +73,16 @@ class Conn {
   // violation, kUnavailable for a lost connection or a serialization failure / deadlock
   // (retryable() tells which), kInternal otherwise.
   Result<Rows> Exec(const std::string& sql, const Params& params = {});
+  // Runs the statements in order in one round trip (libpq's pipeline mode) and returns their
+  // rows, or the first failure (the statements after it are skipped). Inside a transaction
+  // they are part of it; outside one, `snapshot` runs them in one read-only REPEATABLE READ
+  // transaction, so that they all see the same committed data.
+  Result<std::vector<Rows>> ExecAll(const std::vector<Query>& queries, bool snapshot = false);
   // Runs a script of statements without parameters (migrations, BEGIN/COMMIT).
   Status Script(const std::string& sql);
 
   bool broken() const { return PQstatus(conn_) != CONNECTION_OK; }
+  bool in_transaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
   // Connected and outside any transaction: fit to go back to the pool.
   bool reusable() const { return !broken() && PQtransactionStatus(conn_) == PQTRANS_IDLE; }
   // The last error was a serialization failure or deadlock: the transaction may be retried.
@@ -73,6 +91,10 @@ class Conn {
  private:
   explicit Conn(PGconn* c) : conn_(c) {}
   Status Failure(PGresult* r, std::string_view what);
+  // The name of `sql` prepared on this connection (prepared now if it was not yet).
+  Result<const std::string*> Prepared(const std::string& sql);
+  // Reads the results of `count` pipelined statements and the sync after them.
+  Result<std::vector<Rows>> PipelineResults(size_t count);
 
   PGconn* conn_;
   std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name

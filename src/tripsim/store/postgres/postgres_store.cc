@@ -1,6 +1,9 @@
 #include "tripsim/store/postgres/postgres_store.h"
 
 #include <algorithm>
+#include <span>
+#include <string_view>
+#include <unordered_map>
 
 #include "tripsim/base/clock.h"
 #include "tripsim/base/ids.h"
@@ -116,62 +119,80 @@ Result<Booking> ReadBookingRow(const Rows& s, int i) {
   return b;
 }
 
-Status LoadChildren(Conn& c, Booking& b) {
-  TRIPSIM_ASSIGN_OR_RETURN(
-      pc, c.Exec("SELECT code, uuid, spec_index, package, destination, strategy, reason, status, "
-                 "claimed_at, redeemed_at, valid_until FROM promo_codes WHERE booking_id = $1 "
-                 "ORDER BY position",
-                 {P(b.id)}));
-  for (int i = 0; i < pc.size(); ++i) {
+// The statements reading the promo codes and the messages of the bookings that
+// `booking_ids` (a SELECT of booking ids) names, with its parameters, for AttachChildren.
+std::vector<pg::Query> ChildQueries(const std::string& booking_ids, const Params& params) {
+  return {{"SELECT booking_id, code, uuid, spec_index, package, destination, strategy, reason, "
+           "status, claimed_at, redeemed_at, valid_until FROM promo_codes WHERE booking_id IN (" +
+               booking_ids + ") ORDER BY booking_id, position",
+           params},
+          {"SELECT booking_id, id, channel, kind, status, attempts, created_at, due_at, sent_at, "
+           "last_error, recipient, promo_code FROM messages WHERE booking_id IN (" +
+               booking_ids + ") ORDER BY booking_id, position",
+           params}};
+}
+
+// Gives each of `bookings` its rows of `codes` and `messages` (the results of ChildQueries).
+Status AttachChildren(const Rows& codes, const Rows& messages, std::span<Booking> bookings) {
+  std::unordered_map<std::string_view, Booking*> by_id;
+  for (Booking& b : bookings) by_id.emplace(b.id, &b);
+  auto owner = [&](const Rows& rows, int i) {
+    auto it = by_id.find(rows.View(i, 0));
+    return it == by_id.end() ? nullptr : it->second;
+  };
+  for (int i = 0; i < codes.size(); ++i) {
+    Booking* b = owner(codes, i);
+    if (b == nullptr) continue;
     domain::PromoCode p;
-    p.code = pc.Text(i, 0);
-    p.uuid = pc.Text(i, 1);
-    p.spec_index = static_cast<int>(pc.Int(i, 2));
-    if (auto doc = pc.OptText(i, 3)) {
+    p.code = codes.Text(i, 1);
+    p.uuid = codes.Text(i, 2);
+    p.spec_index = static_cast<int>(codes.Int(i, 3));
+    if (auto doc = codes.OptText(i, 4)) {
       TRIPSIM_ASSIGN_OR_RETURN(pkg, DecodePackage(*doc));
       p.package = std::move(pkg);
     }
-    p.destination = pc.Text(i, 4);
-    p.assignment = {pc.Text(i, 5), pc.Text(i, 6)};
-    p.status = domain::ParsePromoStatus(pc.Text(i, 7)).value_or(domain::PromoStatus::kIssued);
-    p.claimed_at = pc.OptInt(i, 8);
-    p.redeemed_at = pc.OptInt(i, 9);
-    p.valid_until = Date{static_cast<int32_t>(pc.Int(i, 10))};
-    b.promo_codes.push_back(std::move(p));
+    p.destination = codes.Text(i, 5);
+    p.assignment = {codes.Text(i, 6), codes.Text(i, 7)};
+    p.status = domain::ParsePromoStatus(codes.Text(i, 8)).value_or(domain::PromoStatus::kIssued);
+    p.claimed_at = codes.OptInt(i, 9);
+    p.redeemed_at = codes.OptInt(i, 10);
+    p.valid_until = Date{static_cast<int32_t>(codes.Int(i, 11))};
+    b->promo_codes.push_back(std::move(p));
   }
-  TRIPSIM_ASSIGN_OR_RETURN(
-      ms, c.Exec("SELECT id, channel, kind, status, attempts, created_at, due_at, sent_at, "
-                 "last_error, recipient, promo_code FROM messages WHERE booking_id = $1 "
-                 "ORDER BY position",
-                 {P(b.id)}));
-  for (int i = 0; i < ms.size(); ++i) {
+  for (int i = 0; i < messages.size(); ++i) {
+    Booking* b = owner(messages, i);
+    if (b == nullptr) continue;
     domain::Message m;
-    m.id = ms.Text(i, 0);
-    m.channel = ms.Text(i, 1);
-    m.kind = ms.Text(i, 2);
-    m.status = domain::ParseMessageStatus(ms.Text(i, 3)).value_or(domain::MessageStatus::kPending);
-    m.attempts = static_cast<int>(ms.Int(i, 4));
-    m.created_at = ms.Int(i, 5);
-    m.due_at = ms.Int(i, 6);
-    m.sent_at = ms.OptInt(i, 7);
-    m.last_error = ms.Text(i, 8);
-    m.recipient = ms.Text(i, 9);
-    m.promo_code = ms.Text(i, 10);
-    b.messages.push_back(std::move(m));
+    m.id = messages.Text(i, 1);
+    m.channel = messages.Text(i, 2);
+    m.kind = messages.Text(i, 3);
+    m.status =
+        domain::ParseMessageStatus(messages.Text(i, 4)).value_or(domain::MessageStatus::kPending);
+    m.attempts = static_cast<int>(messages.Int(i, 5));
+    m.created_at = messages.Int(i, 6);
+    m.due_at = messages.Int(i, 7);
+    m.sent_at = messages.OptInt(i, 8);
+    m.last_error = messages.Text(i, 9);
+    m.recipient = messages.Text(i, 10);
+    m.promo_code = messages.Text(i, 11);
+    b->messages.push_back(std::move(m));
   }
   return Status::Ok();
 }
 
-// The first booking matching `where` ($1...), with its children; `lock` adds FOR UPDATE.
+// The first booking matching `where` ($1...), with its children; `lock` adds FOR UPDATE. The
+// booking and its children are read in one round trip; outside a transaction, from one
+// snapshot.
 Result<Booking> QueryBooking(Conn& c, const std::string& where, const Params& params,
                              bool lock = false) {
-  TRIPSIM_ASSIGN_OR_RETURN(
-      rows, c.Exec("SELECT " + Cols(kBookingColumns) + " FROM bookings WHERE " + where +
-                       (lock ? " FOR UPDATE" : ""),
-                   params));
-  if (rows.size() == 0) return NotFound("booking not found");
-  TRIPSIM_ASSIGN_OR_RETURN(b, ReadBookingRow(rows, 0));
-  TRIPSIM_RETURN_IF_ERROR(LoadChildren(c, b));
+  std::vector<pg::Query> queries = ChildQueries("SELECT id FROM bookings WHERE " + where, params);
+  queries.insert(queries.begin(), {"SELECT " + Cols(kBookingColumns) + " FROM bookings WHERE " +
+                                       where + (lock ? " FOR UPDATE" : ""),
+                                   params});
+  TRIPSIM_ASSIGN_OR_RETURN(rows, c.ExecAll(queries, /*snapshot=*/!c.in_transaction()));
+  if (rows[0].size() == 0) return NotFound("booking not found");
+  TRIPSIM_ASSIGN_OR_RETURN(b, ReadBookingRow(rows[0], 0));
+  TRIPSIM_RETURN_IF_ERROR(AttachChildren(rows[1], rows[2], std::span(&b, 1)));
   return b;
 }
 
@@ -422,24 +443,24 @@ class PostgresStore final : public Store {
       if (f.status) add("status =", P(std::string(domain::BookingStatusName(*f.status))));
       if (f.created_from) add("created_at >=", P(MillisOfDate(*f.created_from)));
       if (f.created_to) add("created_at <", P(CreatedBefore(*f.created_to)));
-      TRIPSIM_ASSIGN_OR_RETURN(count,
-                               c.Exec("SELECT COUNT(*) FROM bookings WHERE " + where, params));
+      Params paged = params;
+      paged.push_back(P(static_cast<int64_t>(f.per_page)));
+      paged.push_back(P(static_cast<int64_t>(Offset(f))));
+      const std::string page_of =
+          " FROM bookings WHERE " + where + " ORDER BY created_at DESC, seq DESC LIMIT $" +
+          std::to_string(paged.size() - 1) + " OFFSET $" + std::to_string(paged.size());
+      // The count, the page and its children: one round trip, one snapshot.
+      std::vector<pg::Query> queries = ChildQueries("SELECT id" + page_of, paged);
+      queries.insert(queries.begin(), {{"SELECT COUNT(*) FROM bookings WHERE " + where, params},
+                                       {"SELECT " + Cols(kBookingColumns) + page_of, paged}});
+      TRIPSIM_ASSIGN_OR_RETURN(rows, c.ExecAll(queries, /*snapshot=*/true));
       BookingPage page;
-      page.total = count.Int(0, 0);
-      const std::string n = std::to_string(params.size());
-      params.push_back(P(static_cast<int64_t>(f.per_page)));
-      params.push_back(P(static_cast<int64_t>(Offset(f))));
-      TRIPSIM_ASSIGN_OR_RETURN(
-          rows, c.Exec("SELECT " + Cols(kBookingColumns) + " FROM bookings WHERE " + where +
-                           " ORDER BY created_at DESC, seq DESC LIMIT $" +
-                           std::to_string(params.size() - 1) + " OFFSET $" +
-                           std::to_string(params.size()),
-                       params));
-      for (int i = 0; i < rows.size(); ++i) {
-        TRIPSIM_ASSIGN_OR_RETURN(b, ReadBookingRow(rows, i));
+      page.total = rows[0].Int(0, 0);
+      for (int i = 0; i < rows[1].size(); ++i) {
+        TRIPSIM_ASSIGN_OR_RETURN(b, ReadBookingRow(rows[1], i));
         page.bookings.push_back(std::move(b));
       }
-      for (Booking& b : page.bookings) TRIPSIM_RETURN_IF_ERROR(LoadChildren(c, b));
+      TRIPSIM_RETURN_IF_ERROR(AttachChildren(rows[2], rows[3], page.bookings));
       return page;
     });
   }
