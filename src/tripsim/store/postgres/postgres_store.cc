@@ -181,45 +181,53 @@ Status AttachChildren(const Rows& codes, const Rows& messages, std::span<Booking
 }
 
 // The first booking matching `where` ($1...), with its children; `lock` adds FOR UPDATE. The
-// booking and its children are read in one round trip; outside a transaction, from one
-// snapshot.
+// booking and its children are read in one round trip. They need no snapshot of their own:
+// a booking's children are written with it, and each statement names it by the same `where`.
 Result<Booking> QueryBooking(Conn& c, const std::string& where, const Params& params,
                              bool lock = false) {
   std::vector<pg::Query> queries = ChildQueries("SELECT id FROM bookings WHERE " + where, params);
   queries.insert(queries.begin(), {"SELECT " + Cols(kBookingColumns) + " FROM bookings WHERE " +
                                        where + (lock ? " FOR UPDATE" : ""),
                                    params});
-  TRIPSIM_ASSIGN_OR_RETURN(rows, c.ExecAll(queries, /*snapshot=*/!c.in_transaction()));
+  TRIPSIM_ASSIGN_OR_RETURN(rows, c.ExecAll(queries));
   if (rows[0].size() == 0) return NotFound("booking not found");
   TRIPSIM_ASSIGN_OR_RETURN(b, ReadBookingRow(rows[0], 0));
   TRIPSIM_RETURN_IF_ERROR(AttachChildren(rows[1], rows[2], std::span(&b, 1)));
   return b;
 }
 
+pg::Query MessageInsert(const std::string& booking_id, int64_t position, const domain::Message& m) {
+  return {
+      "INSERT INTO messages (id, booking_id, position, channel, kind, recipient, status, "
+      "attempts, created_at, due_at, sent_at, last_error, promo_code) "
+      "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)",
+      {P(m.id), P(booking_id), P(position), P(m.channel), P(m.kind), P(m.recipient),
+       P(std::string(domain::MessageStatusName(m.status))), P(m.attempts), P(m.created_at),
+       P(m.due_at), P(m.sent_at), P(m.last_error), P(m.promo_code)}};
+}
+
 Status InsertMessage(Conn& c, const std::string& booking_id, int64_t position,
                      const domain::Message& m) {
-  return c
-      .Exec(
-          "INSERT INTO messages (id, booking_id, position, channel, kind, recipient, status, "
-          "attempts, created_at, due_at, sent_at, last_error, promo_code) "
-          "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)",
-          {P(m.id), P(booking_id), P(position), P(m.channel), P(m.kind), P(m.recipient),
-           P(std::string(domain::MessageStatusName(m.status))), P(m.attempts), P(m.created_at),
-           P(m.due_at), P(m.sent_at), P(m.last_error), P(m.promo_code)})
-      .status();
+  pg::Query q = MessageInsert(booking_id, position, m);
+  return c.Exec(q.sql, q.params).status();
+}
+
+// Queues the partner's webhook `event` for the booking (nothing when it has no webhook URL).
+pg::Query WebhookInsert(const std::string& booking_id, const std::string& event,
+                        const std::string& subject_id, int64_t now) {
+  return {
+      "INSERT INTO webhook_events (id, partner_id, event, booking_id, subject_id, "
+      "created_at, status, attempts, due_at, last_error) "
+      "SELECT $1, b.partner_id, $2, b.id, $3, $4, 'PENDING', 0, $4, '' "
+      "FROM bookings b JOIN partners p ON p.id = b.partner_id "
+      "WHERE b.id = $5 AND p.webhook_url <> ''",
+      {P(NewOrderedId("evt_")), P(event), P(subject_id), P(now), P(booking_id)}};
 }
 
 Status EnqueueWebhook(Conn& c, const std::string& booking_id, const std::string& event,
                       const std::string& subject_id, int64_t now) {
-  return c
-      .Exec(
-          "INSERT INTO webhook_events (id, partner_id, event, booking_id, subject_id, "
-          "created_at, status, attempts, due_at, last_error) "
-          "SELECT $1, b.partner_id, $2, b.id, $3, $4, 'PENDING', 0, $4, '' "
-          "FROM bookings b JOIN partners p ON p.id = b.partner_id "
-          "WHERE b.id = $5 AND p.webhook_url <> ''",
-          {P(NewOrderedId("evt_")), P(event), P(subject_id), P(now), P(booking_id)})
-      .status();
+  pg::Query q = WebhookInsert(booking_id, event, subject_id, now);
+  return c.Exec(q.sql, q.params).status();
 }
 
 Result<std::string> BookingOfMessage(Conn& c, const std::string& message_id) {
@@ -229,24 +237,25 @@ Result<std::string> BookingOfMessage(Conn& c, const std::string& message_id) {
   return r.Text(0, 0);
 }
 
-Status InsertBookingChildren(Conn& c, const Booking& b) {
+// The statements inserting the promo codes and messages of the new booking `b`.
+std::vector<pg::Query> ChildInserts(const Booking& b) {
+  std::vector<pg::Query> out;
   for (size_t i = 0; i < b.promo_codes.size(); ++i) {
     const domain::PromoCode& p = b.promo_codes[i];
-    TRIPSIM_RETURN_IF_ERROR(
-        c.Exec("INSERT INTO promo_codes (code, uuid, booking_id, position, spec_index, package, "
-               "destination, strategy, reason, status, claimed_at, redeemed_at, valid_until) "
-               "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)",
-               {P(p.code), P(p.uuid), P(b.id), P(static_cast<int64_t>(i)), P(p.spec_index),
-                p.package ? P(EncodePackage(*p.package)) : std::nullopt, P(p.destination),
-                P(p.assignment.strategy), P(p.assignment.reason),
-                P(std::string(domain::PromoStatusName(p.status))), P(p.claimed_at),
-                P(p.redeemed_at), P(static_cast<int64_t>(p.valid_until.days))})
-            .status());
+    out.push_back(
+        {"INSERT INTO promo_codes (code, uuid, booking_id, position, spec_index, package, "
+         "destination, strategy, reason, status, claimed_at, redeemed_at, valid_until) "
+         "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)",
+         {P(p.code), P(p.uuid), P(b.id), P(static_cast<int64_t>(i)), P(p.spec_index),
+          p.package ? P(EncodePackage(*p.package)) : std::nullopt, P(p.destination),
+          P(p.assignment.strategy), P(p.assignment.reason),
+          P(std::string(domain::PromoStatusName(p.status))), P(p.claimed_at), P(p.redeemed_at),
+          P(static_cast<int64_t>(p.valid_until.days))}});
   }
   for (size_t i = 0; i < b.messages.size(); ++i) {
-    TRIPSIM_RETURN_IF_ERROR(InsertMessage(c, b.id, static_cast<int64_t>(i), b.messages[i]));
+    out.push_back(MessageInsert(b.id, static_cast<int64_t>(i), b.messages[i]));
   }
-  return Status::Ok();
+  return out;
 }
 
 Status Migrate(Conn& c) {
@@ -398,8 +407,10 @@ class PostgresStore final : public Store {
                   P(EncodeSpecs(r.package_specifications))}));
       inserted = rows.size() == 1;
       if (!inserted) return Status::Ok();
-      TRIPSIM_RETURN_IF_ERROR(InsertBookingChildren(c, b));
-      return EnqueueWebhook(c, b.id, "booking.created", "", b.created_at);
+      // The children and the webhook in one round trip.
+      std::vector<pg::Query> rest = ChildInserts(b);
+      rest.push_back(WebhookInsert(b.id, "booking.created", "", b.created_at));
+      return c.ExecAll(rest).status();
     });
     if (!st.ok()) return st;
     if (inserted) return CreateResult{b, true};
