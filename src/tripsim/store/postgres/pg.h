@@ -64,6 +64,22 @@ class Rows {
   std::unique_ptr<PGresult, decltype(&PQclear)> r_;
 };
 
+// Row `row` of `rows`, read by column like sqlite::Stmt's current row (for the row readers
+// both stores share, store/row_codec.h). Valid while `rows` lives.
+class Row {
+ public:
+  Row(const Rows& rows, int row) : rows_(rows), row_(row) {}
+  std::string Text(int col) const { return rows_.Text(row_, col); }
+  std::optional<std::string> OptText(int col) const { return rows_.OptText(row_, col); }
+  int64_t Int(int col) const { return rows_.Int(row_, col); }
+  std::optional<int64_t> OptInt(int col) const { return rows_.OptInt(row_, col); }
+  double Double(int col) const { return rows_.Double(row_, col); }
+
+ private:
+  const Rows& rows_;
+  int row_;
+};
+
 class Conn {
  public:
   ~Conn();

@@ -54,82 +54,20 @@ Params PartnerParams(const Partner& p) {
           P(p.daily_booking_limit)};
 }
 
-Partner ReadPartner(const Rows& r, int i) {
-  Partner p;
-  p.id = r.Text(i, 0);
-  p.name = r.Text(i, 1);
-  p.api_key = r.Text(i, 2);
-  p.secret_sealed = r.Text(i, 3);
-  p.enabled = r.Int(i, 4) != 0;
-  p.strategy_json = r.Text(i, 5);
-  p.destination_allow_list = SplitList(r.Text(i, 6));
-  p.package_types = SplitList(r.Text(i, 7));
-  p.require_body_hash = r.Int(i, 8) != 0;
-  p.webhook_url = r.Text(i, 9);
-  p.webhook_secret_sealed = r.Text(i, 10);
-  p.email_from = r.Text(i, 11);
-  p.email_reply_to = r.Text(i, 12);
-  p.display_name = r.Text(i, 13);
-  p.reminder_days = static_cast<int>(r.Int(i, 14));
-  p.rate_limit = r.Double(i, 15);
-  p.created_at = r.Int(i, 16);
-  p.previous_secret_sealed = r.Text(i, 17);
-  p.previous_secret_until = r.Int(i, 18);
-  p.daily_booking_limit = static_cast<int>(r.Int(i, 19));
-  return p;
-}
-
-WebhookEvent ReadWebhook(const Rows& r, int i) {
-  return {r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3),
-          r.Text(i, 4), r.Int(i, 5),  r.Text(i, 6), static_cast<int>(r.Int(i, 7)),
-          r.Text(i, 8)};
-}
-
 domain::EsimProfile ReadProfile(const Rows& r, int i) {
   return {r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3), r.Text(i, 4), r.Int(i, 5) != 0};
-}
-
-Result<Booking> ReadBookingRow(const Rows& s, int i) {
-  Booking b;
-  domain::BookingRequest& r = b.request;
-  b.id = s.Text(i, 0);
-  b.partner_id = s.Text(i, 1);
-  r.booking_id = s.OptText(i, 2);
-  b.idempotency_key = s.OptText(i, 3).value_or("");
-  b.fingerprint = s.Text(i, 4);
-  b.status = domain::ParseBookingStatus(s.Text(i, 5)).value_or(domain::BookingStatus::kConfirmed);
-  b.created_at = s.Int(i, 6);
-  r.departure_date = s.Text(i, 7);
-  r.return_date = s.OptText(i, 9);
-  r.email = s.OptText(i, 10);
-  r.first_name = s.OptText(i, 11);
-  r.last_name = s.OptText(i, 12);
-  r.full_name = s.OptText(i, 13);
-  r.title = s.OptText(i, 14);
-  r.phone = s.OptText(i, 15);
-  if (auto pax = s.OptInt(i, 16)) r.pax = static_cast<int>(*pax);
-  r.flight_number = s.OptText(i, 17);
-  r.gender = s.OptText(i, 18);
-  r.locale = s.OptText(i, 19);
-  r.external_id = s.OptText(i, 20);
-  r.should_send_message = s.Int(i, 21) != 0;
-  r.channels = SplitList(s.Text(i, 22));
-  TRIPSIM_ASSIGN_OR_RETURN(specs, DecodeSpecs(s.Text(i, 23)));
-  r.package_specifications = std::move(specs);
-  return b;
 }
 
 // The statements reading the promo codes and the messages of the bookings that
 // `booking_ids` (a SELECT of booking ids) names, with its parameters, for AttachChildren.
 std::vector<pg::Query> ChildQueries(const std::string& booking_ids, const Params& params) {
-  return {{"SELECT booking_id, code, uuid, spec_index, package, destination, strategy, reason, "
-           "status, claimed_at, redeemed_at, valid_until FROM promo_codes WHERE booking_id IN (" +
-               booking_ids + ") ORDER BY booking_id, position",
-           params},
-          {"SELECT booking_id, id, channel, kind, status, attempts, created_at, due_at, sent_at, "
-           "last_error, recipient, promo_code FROM messages WHERE booking_id IN (" +
-               booking_ids + ") ORDER BY booking_id, position",
-           params}};
+  return {
+      {"SELECT booking_id, " + Cols(kPromoCodeColumns) + " FROM promo_codes WHERE booking_id IN (" +
+           booking_ids + ") ORDER BY booking_id, position",
+       params},
+      {"SELECT booking_id, " + Cols(kMessageColumns) + " FROM messages WHERE booking_id IN (" +
+           booking_ids + ") ORDER BY booking_id, position",
+       params}};
 }
 
 // Gives each of `bookings` its rows of `codes` and `messages` (the results of ChildQueries).
@@ -141,41 +79,14 @@ Status AttachChildren(const Rows& codes, const Rows& messages, std::span<Booking
     return it == by_id.end() ? nullptr : it->second;
   };
   for (int i = 0; i < codes.size(); ++i) {
-    Booking* b = owner(codes, i);
-    if (b == nullptr) continue;
-    domain::PromoCode p;
-    p.code = codes.Text(i, 1);
-    p.uuid = codes.Text(i, 2);
-    p.spec_index = static_cast<int>(codes.Int(i, 3));
-    if (auto doc = codes.OptText(i, 4)) {
-      TRIPSIM_ASSIGN_OR_RETURN(pkg, DecodePackage(*doc));
-      p.package = std::move(pkg);
+    if (Booking* b = owner(codes, i)) {
+      TRIPSIM_ASSIGN_OR_RETURN(code, ReadPromoCode(pg::Row(codes, i), 1));
+      b->promo_codes.push_back(std::move(code));
     }
-    p.destination = codes.Text(i, 5);
-    p.assignment = {codes.Text(i, 6), codes.Text(i, 7)};
-    p.status = domain::ParsePromoStatus(codes.Text(i, 8)).value_or(domain::PromoStatus::kIssued);
-    p.claimed_at = codes.OptInt(i, 9);
-    p.redeemed_at = codes.OptInt(i, 10);
-    p.valid_until = Date{static_cast<int32_t>(codes.Int(i, 11))};
-    b->promo_codes.push_back(std::move(p));
   }
   for (int i = 0; i < messages.size(); ++i) {
-    Booking* b = owner(messages, i);
-    if (b == nullptr) continue;
-    domain::Message m;
-    m.id = messages.Text(i, 1);
-    m.channel = messages.Text(i, 2);
-    m.kind = messages.Text(i, 3);
-    m.status =
-        domain::ParseMessageStatus(messages.Text(i, 4)).value_or(domain::MessageStatus::kPending);
-    m.attempts = static_cast<int>(messages.Int(i, 5));
-    m.created_at = messages.Int(i, 6);
-    m.due_at = messages.Int(i, 7);
-    m.sent_at = messages.OptInt(i, 8);
-    m.last_error = messages.Text(i, 9);
-    m.recipient = messages.Text(i, 10);
-    m.promo_code = messages.Text(i, 11);
-    b->messages.push_back(std::move(m));
+    if (Booking* b = owner(messages, i))
+      b->messages.push_back(ReadMessage(pg::Row(messages, i), 1));
   }
   return Status::Ok();
 }
@@ -191,7 +102,7 @@ Result<Booking> QueryBooking(Conn& c, const std::string& where, const Params& pa
                                    params});
   TRIPSIM_ASSIGN_OR_RETURN(rows, c.ExecAll(queries));
   if (rows[0].size() == 0) return NotFound("booking not found");
-  TRIPSIM_ASSIGN_OR_RETURN(b, ReadBookingRow(rows[0], 0));
+  TRIPSIM_ASSIGN_OR_RETURN(b, ReadBooking(pg::Row(rows[0], 0)));
   TRIPSIM_RETURN_IF_ERROR(AttachChildren(rows[1], rows[2], std::span(&b, 1)));
   return b;
 }
@@ -334,7 +245,7 @@ class PostgresStore final : public Store {
       TRIPSIM_ASSIGN_OR_RETURN(
           r, c.Exec("SELECT " + Cols(kPartnerColumns) + " FROM partners ORDER BY created_at, id"));
       std::vector<Partner> out;
-      for (int i = 0; i < r.size(); ++i) out.push_back(ReadPartner(r, i));
+      for (int i = 0; i < r.size(); ++i) out.push_back(ReadPartner(pg::Row(r, i)));
       return out;
     });
   }
@@ -468,7 +379,7 @@ class PostgresStore final : public Store {
       BookingPage page;
       page.total = rows[0].Int(0, 0);
       for (int i = 0; i < rows[1].size(); ++i) {
-        TRIPSIM_ASSIGN_OR_RETURN(b, ReadBookingRow(rows[1], i));
+        TRIPSIM_ASSIGN_OR_RETURN(b, ReadBooking(pg::Row(rows[1], i)));
         page.bookings.push_back(std::move(b));
       }
       TRIPSIM_RETURN_IF_ERROR(AttachChildren(rows[2], rows[3], page.bookings));
@@ -747,7 +658,7 @@ class PostgresStore final : public Store {
                     "ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING " +
                         Cols(kWebhookColumns),
                     {P(lease_until), P(now), P(limit)}));
-      for (int i = 0; i < r.size(); ++i) out.push_back(ReadWebhook(r, i));
+      for (int i = 0; i < r.size(); ++i) out.push_back(ReadWebhook(pg::Row(r, i)));
       return Status::Ok();
     });
     if (!st.ok()) return st;
@@ -804,7 +715,7 @@ class PostgresStore final : public Store {
                                              "ORDER BY created_at DESC, seq DESC LIMIT $2",
                                          {P(partner_id), P(limit)}));
       std::vector<WebhookEvent> out;
-      for (int i = 0; i < r.size(); ++i) out.push_back(ReadWebhook(r, i));
+      for (int i = 0; i < r.size(); ++i) out.push_back(ReadWebhook(pg::Row(r, i)));
       return out;
     });
   }
@@ -1045,7 +956,7 @@ class PostgresStore final : public Store {
           r, c.Exec("SELECT " + Cols(kPartnerColumns) + " FROM partners WHERE " + column + " = $1",
                     {P(value)}));
       if (r.size() == 0) return NotFound("partner not found");
-      return ReadPartner(r, 0);
+      return ReadPartner(pg::Row(r, 0));
     });
   }
 

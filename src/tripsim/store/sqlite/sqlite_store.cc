@@ -21,12 +21,6 @@ using sqlite::Db;
 using sqlite::GroupCommitWriter;
 using sqlite::Stmt;
 
-WebhookEvent ReadWebhook(const Stmt& s) {
-  return {s.Text(0), s.Text(1), s.Text(2), s.Text(3),
-          s.Text(4), s.Int(5),  s.Text(6), static_cast<int>(s.Int(7)),
-          s.Text(8)};
-}
-
 void BindPartner(Stmt& s, const Partner& p) {
   s.Bind(1, p.id).Bind(2, p.name).Bind(3, p.api_key).Bind(4, p.secret_sealed).Bind(5, p.enabled);
   s.Bind(6, p.strategy_json).Bind(7, JoinList(p.destination_allow_list));
@@ -35,31 +29,6 @@ void BindPartner(Stmt& s, const Partner& p) {
   s.Bind(14, p.display_name).Bind(15, p.reminder_days).Bind(16, p.rate_limit);
   s.Bind(17, p.created_at).Bind(18, p.previous_secret_sealed).Bind(19, p.previous_secret_until);
   s.Bind(20, p.daily_booking_limit);
-}
-
-Partner ReadPartner(const Stmt& s) {
-  Partner p;
-  p.id = s.Text(0);
-  p.name = s.Text(1);
-  p.api_key = s.Text(2);
-  p.secret_sealed = s.Text(3);
-  p.enabled = s.Int(4) != 0;
-  p.strategy_json = s.Text(5);
-  p.destination_allow_list = SplitList(s.Text(6));
-  p.package_types = SplitList(s.Text(7));
-  p.require_body_hash = s.Int(8) != 0;
-  p.webhook_url = s.Text(9);
-  p.webhook_secret_sealed = s.Text(10);
-  p.email_from = s.Text(11);
-  p.email_reply_to = s.Text(12);
-  p.display_name = s.Text(13);
-  p.reminder_days = static_cast<int>(s.Int(14));
-  p.rate_limit = s.Double(15);
-  p.created_at = s.Int(16);
-  p.previous_secret_sealed = s.Text(17);
-  p.previous_secret_until = s.Int(18);
-  p.daily_booking_limit = static_cast<int>(s.Int(19));
-  return p;
 }
 
 std::optional<int64_t> OptInt(const std::optional<int>& v) {
@@ -143,82 +112,23 @@ Status InsertBooking(Db& db, const Booking& b) {
   return Status::Ok();
 }
 
-Result<Booking> ReadBookingRow(const Stmt& s) {
-  Booking b;
-  domain::BookingRequest& r = b.request;
-  b.id = s.Text(0);
-  b.partner_id = s.Text(1);
-  r.booking_id = s.OptText(2);
-  b.idempotency_key = s.OptText(3).value_or("");
-  b.fingerprint = s.Text(4);
-  b.status = domain::ParseBookingStatus(s.Text(5)).value_or(domain::BookingStatus::kConfirmed);
-  b.created_at = s.Int(6);
-  r.departure_date = s.Text(7);
-  r.return_date = s.OptText(9);
-  r.email = s.OptText(10);
-  r.first_name = s.OptText(11);
-  r.last_name = s.OptText(12);
-  r.full_name = s.OptText(13);
-  r.title = s.OptText(14);
-  r.phone = s.OptText(15);
-  if (auto pax = s.OptInt(16)) r.pax = static_cast<int>(*pax);
-  r.flight_number = s.OptText(17);
-  r.gender = s.OptText(18);
-  r.locale = s.OptText(19);
-  r.external_id = s.OptText(20);
-  r.should_send_message = s.Int(21) != 0;
-  r.channels = SplitList(s.Text(22));
-  TRIPSIM_ASSIGN_OR_RETURN(specs, DecodeSpecs(s.Text(23)));
-  r.package_specifications = std::move(specs);
-  return b;
-}
-
 // Loads the promo codes and messages of `b`.
 Status LoadChildren(Db& db, Booking& b) {
-  TRIPSIM_ASSIGN_OR_RETURN(
-      pc, db.Prepare("SELECT code, uuid, spec_index, package, destination, strategy, reason, "
-                     "status, claimed_at, redeemed_at, valid_until FROM promo_codes "
-                     "WHERE booking_id = ? ORDER BY position"));
+  TRIPSIM_ASSIGN_OR_RETURN(pc, db.Prepare("SELECT " + std::string(kPromoCodeColumns) +
+                                          " FROM promo_codes WHERE booking_id = ? "
+                                          "ORDER BY position"));
   pc.Bind(1, b.id);
   Stmt::StepResult r;
   while ((r = pc.Step()) == Stmt::kRow) {
-    domain::PromoCode p;
-    p.code = pc.Text(0);
-    p.uuid = pc.Text(1);
-    p.spec_index = static_cast<int>(pc.Int(2));
-    if (auto doc = pc.OptText(3)) {
-      TRIPSIM_ASSIGN_OR_RETURN(pkg, DecodePackage(*doc));
-      p.package = std::move(pkg);
-    }
-    p.destination = pc.Text(4);
-    p.assignment = {pc.Text(5), pc.Text(6)};
-    p.status = domain::ParsePromoStatus(pc.Text(7)).value_or(domain::PromoStatus::kIssued);
-    p.claimed_at = pc.OptInt(8);
-    p.redeemed_at = pc.OptInt(9);
-    p.valid_until = Date{static_cast<int32_t>(pc.Int(10))};
-    b.promo_codes.push_back(std::move(p));
+    TRIPSIM_ASSIGN_OR_RETURN(code, ReadPromoCode(pc));
+    b.promo_codes.push_back(std::move(code));
   }
   if (r == Stmt::kError) return pc.Error();
-  TRIPSIM_ASSIGN_OR_RETURN(
-      ms, db.Prepare("SELECT id, channel, kind, status, attempts, created_at, due_at, sent_at, "
-                     "last_error, recipient, promo_code FROM messages WHERE booking_id = ? "
-                     "ORDER BY position"));
+  TRIPSIM_ASSIGN_OR_RETURN(ms, db.Prepare("SELECT " + std::string(kMessageColumns) +
+                                          " FROM messages WHERE booking_id = ? "
+                                          "ORDER BY position"));
   ms.Bind(1, b.id);
-  while ((r = ms.Step()) == Stmt::kRow) {
-    domain::Message m;
-    m.id = ms.Text(0);
-    m.channel = ms.Text(1);
-    m.kind = ms.Text(2);
-    m.status = domain::ParseMessageStatus(ms.Text(3)).value_or(domain::MessageStatus::kPending);
-    m.attempts = static_cast<int>(ms.Int(4));
-    m.created_at = ms.Int(5);
-    m.due_at = ms.Int(6);
-    m.sent_at = ms.OptInt(7);
-    m.last_error = ms.Text(8);
-    m.recipient = ms.Text(9);
-    m.promo_code = ms.Text(10);
-    b.messages.push_back(std::move(m));
-  }
+  while ((r = ms.Step()) == Stmt::kRow) b.messages.push_back(ReadMessage(ms));
   return r == Stmt::kError ? ms.Error() : Status::Ok();
 }
 
@@ -231,7 +141,7 @@ Result<Booking> QueryBooking(Db& db, const std::string& where, Bind bind) {
   Stmt::StepResult r = s.Step();
   if (r == Stmt::kError) return s.Error();
   if (r == Stmt::kDone) return NotFound("booking not found");
-  TRIPSIM_ASSIGN_OR_RETURN(b, ReadBookingRow(s));
+  TRIPSIM_ASSIGN_OR_RETURN(b, ReadBooking(s));
   TRIPSIM_RETURN_IF_ERROR(LoadChildren(db, b));
   return b;
 }
@@ -417,7 +327,7 @@ class SqliteStore final : public Store {
       s.Bind(5, static_cast<int64_t>(f.per_page)).Bind(6, static_cast<int64_t>(Offset(f)));
       Stmt::StepResult r;
       while ((r = s.Step()) == Stmt::kRow) {
-        TRIPSIM_ASSIGN_OR_RETURN(b, ReadBookingRow(s));
+        TRIPSIM_ASSIGN_OR_RETURN(b, ReadBooking(s));
         page.bookings.push_back(std::move(b));
       }
       if (r == Stmt::kError) return s.Error();
