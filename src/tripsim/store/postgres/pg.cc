@@ -147,7 +147,7 @@ Result<std::vector<Rows>> Conn::PipelineResults(size_t count) {
   for (size_t i = 0; i < count; ++i) {
     // Each statement's result, then a null pointer ends it.
     PGresult* r = PQgetResult(conn_);
-    if (r == nullptr) return Failure(nullptr, "pipeline");
+    if (r == nullptr) return failure.ok() ? Failure(nullptr, "pipeline") : failure;  // lost
     const ExecStatusType st = PQresultStatus(r);
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
       out.emplace_back(r);
