@@ -85,8 +85,9 @@ Status AttachChildren(const Rows& codes, const Rows& messages, std::span<Booking
     }
   }
   for (int i = 0; i < messages.size(); ++i) {
-    if (Booking* b = owner(messages, i))
+    if (Booking* b = owner(messages, i)) {
       b->messages.push_back(ReadMessage(pg::Row(messages, i), 1));
+    }
   }
   return Status::Ok();
 }
@@ -123,7 +124,8 @@ Status InsertMessage(Conn& c, const std::string& booking_id, int64_t position,
   return c.Exec(q.sql, q.params).status();
 }
 
-// Queues the partner's webhook `event` for the booking (nothing when it has no webhook URL).
+// The statement queuing the partner's webhook `event` for the booking (it inserts nothing
+// when the partner has no webhook URL).
 pg::Query WebhookInsert(const std::string& booking_id, const std::string& event,
                         const std::string& subject_id, int64_t now) {
   return {
