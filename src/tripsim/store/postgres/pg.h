@@ -5,8 +5,7 @@
 //   pg::Pool pool(url, 16);
 //   auto conn = pool.Acquire();  // returns to the pool when it goes out of scope
 //   Result<pg::Rows> r = conn->Exec("SELECT name FROM partners WHERE id = $1", {id});
-//   Result<std::vector<pg::Rows>> all = conn->ExecAll({{sql1, {id}}, {sql2, {id}}});  // one round
-//   trip
+//   auto both = conn->ExecAll({{sql1, {id}}, {sql2, {id}}});  // one round trip, two Rows
 #pragma once
 
 #include <libpq-fe.h>
