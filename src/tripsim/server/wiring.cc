@@ -196,8 +196,11 @@ int Serve(const Config& config) {
                                                  {"public_url", url},
                                                  {"env", config.env},
                                                  {"store", RedactedStore(config.store)}}));
-  log::Info("serve.started",
-            {{"address", *bound}, {"env", config.env}, {"version", TRIPSIM_VERSION}});
+  log::Info("serve.started", {{"address", *bound},
+                              {"env", config.env},
+                              {"version", TRIPSIM_VERSION},
+                              {"io_threads", std::to_string(http.io_threads)},
+                              {"handler_threads", std::to_string(HandlerThreads(config))}});
 
   BackgroundLoop catalog_refresh("catalog-refresh", std::chrono::seconds(5), [&] {
     if (Status s = catalogs.Reload(*store); !s.ok()) {
