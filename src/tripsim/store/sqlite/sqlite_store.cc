@@ -114,9 +114,11 @@ Status InsertBooking(Db& db, const Booking& b) {
 
 // Loads the promo codes and messages of `b`.
 Status LoadChildren(Db& db, Booking& b) {
-  TRIPSIM_ASSIGN_OR_RETURN(pc, db.Prepare("SELECT " + std::string(kPromoCodeColumns) +
-                                          " FROM promo_codes WHERE booking_id = ? "
-                                          "ORDER BY position"));
+  static const std::string kCodes = "SELECT " + std::string(kPromoCodeColumns) +
+                                    " FROM promo_codes WHERE booking_id = ? ORDER BY position";
+  static const std::string kMessages = "SELECT " + std::string(kMessageColumns) +
+                                       " FROM messages WHERE booking_id = ? ORDER BY position";
+  TRIPSIM_ASSIGN_OR_RETURN(pc, db.Prepare(kCodes));
   pc.Bind(1, b.id);
   Stmt::StepResult r;
   while ((r = pc.Step()) == Stmt::kRow) {
@@ -124,9 +126,7 @@ Status LoadChildren(Db& db, Booking& b) {
     b.promo_codes.push_back(std::move(code));
   }
   if (r == Stmt::kError) return pc.Error();
-  TRIPSIM_ASSIGN_OR_RETURN(ms, db.Prepare("SELECT " + std::string(kMessageColumns) +
-                                          " FROM messages WHERE booking_id = ? "
-                                          "ORDER BY position"));
+  TRIPSIM_ASSIGN_OR_RETURN(ms, db.Prepare(kMessages));
   ms.Bind(1, b.id);
   while ((r = ms.Step()) == Stmt::kRow) b.messages.push_back(ReadMessage(ms));
   return r == Stmt::kError ? ms.Error() : Status::Ok();
