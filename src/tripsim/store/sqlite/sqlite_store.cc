@@ -863,8 +863,9 @@ class SqliteStore final : public Store {
   // Writes `b` unless the partner has a booking with its booking_id (or idempotency key), and
   // leaves the outcome in `out`: the existing booking, or created = true (the caller has `b`).
   // REQUIRES: `b` outlives the job.
-  GroupCommitWriter::Job CreateBookingJob(const Booking& b, std::shared_ptr<CreateResult> out) {
-    return [this, &b, out = std::move(out)](Db& db) -> Status {
+  static GroupCommitWriter::Job CreateBookingJob(const Booking& b,
+                                                 std::shared_ptr<CreateResult> out) {
+    return [&b, out = std::move(out)](Db& db) -> Status {
       // Inside the writer, earlier jobs of the batch are visible: a duplicate finds its twin.
       Result<Booking> existing = NotFound("");
       if (b.request.booking_id) {
