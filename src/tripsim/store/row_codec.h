@@ -15,6 +15,7 @@
 
 #include "tripsim/base/status.h"
 #include "tripsim/domain/booking.h"
+#include "tripsim/domain/esim.h"
 #include "tripsim/domain/package.h"
 #include "tripsim/domain/partner.h"
 #include "tripsim/store/store.h"
@@ -39,6 +40,9 @@ constexpr std::string_view kWebhookColumns =
 constexpr std::string_view kPromoCodeColumns =
     "code, uuid, spec_index, package, destination, strategy, reason, status, claimed_at, "
     "redeemed_at, valid_until";
+
+constexpr std::string_view kProfileColumns =
+    "iccid, smdp_address, matching_id, confirmation_code, provider, test_profile";
 
 constexpr std::string_view kMessageColumns =
     "id, channel, kind, status, attempts, created_at, due_at, sent_at, last_error, recipient, "
@@ -159,6 +163,12 @@ domain::Message ReadMessage(const Row& s, int first = 0) {
   m.recipient = s.Text(first + 9);
   m.promo_code = s.Text(first + 10);
   return m;
+}
+
+template <typename Row>
+domain::EsimProfile ReadProfile(const Row& s, int first = 0) {
+  return {s.Text(first + 0), s.Text(first + 1), s.Text(first + 2),
+          s.Text(first + 3), s.Text(first + 4), s.Int(first + 5) != 0};
 }
 
 }  // namespace tripsim::store

@@ -26,9 +26,6 @@ using pg::Rows;
 constexpr int64_t kMigrationLock = 7'461'203'558'120'001;
 constexpr int kTransactionAttempts = 5;
 
-constexpr std::string_view kProfileColumns =
-    "iccid, smdp_address, matching_id, confirmation_code, provider, test_profile";
-
 std::string Cols(std::string_view columns) { return std::string(columns); }
 
 Params PartnerParams(const Partner& p) {
@@ -52,10 +49,6 @@ Params PartnerParams(const Partner& p) {
           P(p.previous_secret_sealed),
           P(p.previous_secret_until),
           P(p.daily_booking_limit)};
-}
-
-domain::EsimProfile ReadProfile(const Rows& r, int i) {
-  return {r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3), r.Text(i, 4), r.Int(i, 5) != 0};
 }
 
 // The statements reading the promo codes and the messages of the bookings that
@@ -503,7 +496,7 @@ class PostgresStore final : public Store {
                                                 " FROM esim_profiles WHERE promo_code = $1",
                                             {P(code)}));
       Redemption r{std::move(b), {}, false};
-      if (held.size() > 0) r.profile = ReadProfile(held, 0);
+      if (held.size() > 0) r.profile = ReadProfile(pg::Row(held, 0));
       return r;
     });
   }
@@ -527,7 +520,7 @@ class PostgresStore final : public Store {
                                                 " FROM esim_profiles WHERE promo_code = $1",
                                             {P(code)}));
       if (held.size() > 0) {
-        out = {b, ReadProfile(held, 0), false};
+        out = {b, ReadProfile(pg::Row(held, 0)), false};
         return Status::Ok();
       }
       if (assign && assign->package && !pc->package) {
@@ -550,7 +543,7 @@ class PostgresStore final : public Store {
                        {P(provider)}));
       domain::EsimProfile profile;
       if (free.size() > 0) {
-        profile = ReadProfile(free, 0);
+        profile = ReadProfile(pg::Row(free, 0));
       } else if (synthetic) {
         profile = *synthetic;
         TRIPSIM_RETURN_IF_ERROR(

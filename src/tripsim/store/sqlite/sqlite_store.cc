@@ -454,15 +454,11 @@ class SqliteStore final : public Store {
       TRIPSIM_ASSIGN_OR_RETURN(
           b, QueryBooking(db, "id = (SELECT booking_id FROM promo_codes WHERE code = ?)",
                           [&](Stmt& q) { q.Bind(1, code); }));
-      TRIPSIM_ASSIGN_OR_RETURN(
-          held, db.Prepare("SELECT iccid, smdp_address, matching_id, confirmation_code, provider, "
-                           "test_profile FROM esim_profiles WHERE promo_code = ?"));
+      TRIPSIM_ASSIGN_OR_RETURN(held, db.Prepare("SELECT " + std::string(kProfileColumns) +
+                                                " FROM esim_profiles WHERE promo_code = ?"));
       held.Bind(1, code);
       Redemption r{std::move(b), {}, false};
-      if (held.Step() == Stmt::kRow) {
-        r.profile = {held.Text(0), held.Text(1), held.Text(2),
-                     held.Text(3), held.Text(4), held.Int(5) != 0};
-      }
+      if (held.Step() == Stmt::kRow) r.profile = ReadProfile(held);
       return r;
     });
   }
@@ -478,18 +474,12 @@ class SqliteStore final : public Store {
                           [&](Stmt& q) { q.Bind(1, code); }));
       auto pc = std::find_if(b.promo_codes.begin(), b.promo_codes.end(),
                              [&](const domain::PromoCode& p) { return p.code == code; });
-      constexpr std::string_view kProfileColumns =
-          "SELECT iccid, smdp_address, matching_id, confirmation_code, provider, test_profile "
-          "FROM esim_profiles ";
-      auto read_profile = [](const Stmt& q) {
-        return domain::EsimProfile{q.Text(0), q.Text(1), q.Text(2),
-                                   q.Text(3), q.Text(4), q.Int(5) != 0};
-      };
-      TRIPSIM_ASSIGN_OR_RETURN(held,
-                               db.Prepare(std::string(kProfileColumns) + "WHERE promo_code = ?"));
+      const std::string profiles =
+          "SELECT " + std::string(kProfileColumns) + " FROM esim_profiles ";
+      TRIPSIM_ASSIGN_OR_RETURN(held, db.Prepare(profiles + "WHERE promo_code = ?"));
       held.Bind(1, code);
       if (held.Step() == Stmt::kRow) {
-        out = {b, read_profile(held), false};
+        out = {b, ReadProfile(held), false};
         return Status::Ok();
       }
       if (assign && assign->package && !pc->package) {
@@ -507,14 +497,14 @@ class SqliteStore final : public Store {
       const std::string provider = pc->package ? pc->package->provider : "";
       TRIPSIM_ASSIGN_OR_RETURN(
           free,
-          db.Prepare(std::string(kProfileColumns) +
+          db.Prepare(profiles +
                      "WHERE provider = ? AND promo_code IS NULL ORDER BY imported_at LIMIT 1"));
       free.Bind(1, provider);
       domain::EsimProfile profile;
       Stmt::StepResult r = free.Step();
       if (r == Stmt::kError) return free.Error();
       if (r == Stmt::kRow) {
-        profile = read_profile(free);
+        profile = ReadProfile(free);
       } else if (synthetic) {
         profile = *synthetic;
         TRIPSIM_ASSIGN_OR_RETURN(
