@@ -67,12 +67,13 @@ Verification Verify(const SignedRequest& request, const KeyStore& keys, const Cl
     v.status = Unauthenticated("Malformed x-timestamp: expected Unix time in milliseconds");
     return v;
   }
-  int64_t skew = clock.NowMillis() - *ts;
+  const int64_t now = clock.NowMillis();
+  int64_t skew = now - *ts;
   if (skew > options.window_millis || -skew > options.window_millis) {
     // Seconds where milliseconds belong is the usual integration slip: say so. (Below 10^11,
     // so that the product cannot overflow.)
     const bool seconds =
-        *ts < 100'000'000'000 && std::abs(clock.NowMillis() - *ts * 1000) <= options.window_millis;
+        *ts < 100'000'000'000 && std::abs(now - *ts * 1000) <= options.window_millis;
     v.status = Unauthenticated(
         seconds ? "Request timestamp is in seconds: x-timestamp must be Unix time in "
                   "milliseconds (Date.now())"

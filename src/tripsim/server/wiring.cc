@@ -163,7 +163,8 @@ int Serve(const Config& config) {
   app_options.signature_window_millis = int64_t{config.signature_window_seconds} * 1000;
   app_options.metrics_public = config.metrics_public;
   app_options.trusted_proxies = config.trusted_proxies;
-  app_options.worker_threads = HandlerThreads(config);
+  const int handler_threads = HandlerThreads(config);
+  app_options.worker_threads = handler_threads;
   dashboard::AttemptRecorder attempts(*store);
   api::App app({*store, bookings, partners, catalogs, clock, attempts}, app_options);
   server.SetHandlers(app.ServerHandlers());
@@ -200,7 +201,7 @@ int Serve(const Config& config) {
                               {"env", config.env},
                               {"version", TRIPSIM_VERSION},
                               {"io_threads", std::to_string(http.io_threads)},
-                              {"handler_threads", std::to_string(HandlerThreads(config))}});
+                              {"handler_threads", std::to_string(handler_threads)}});
 
   BackgroundLoop catalog_refresh("catalog-refresh", std::chrono::seconds(5), [&] {
     if (Status s = catalogs.Reload(*store); !s.ok()) {
