@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <future>
+#include <optional>
 
 #include "tripsim/base/crypto.h"
 #include "tripsim/base/ids.h"
@@ -69,14 +70,21 @@ void BookingService::CreateAsync(const ActivePartner& partner, const BookingRequ
   const std::string& partner_id = partner.partner.id;
   const std::string key = request.booking_id ? "" : idempotency_key;
   std::string fingerprint = Fingerprint(request);
-  // A repeat is answered from the store before any work is done.
-  Result<Booking> existing = request.booking_id
-                                 ? store_.FindBookingByReference(partner_id, *request.booking_id)
-                             : !key.empty() ? store_.FindBookingByIdempotencyKey(partner_id, key)
-                                            : Result<Booking>(NotFound(""));
-  if (existing.ok()) return done(Repeat(*existing, fingerprint));
-  if (existing.status().code() != ErrorCode::kNotFound) return done(existing.status());
+  // A repeat (a booking_id or key with a booking already) is answered with that booking. The
+  // store's write finds it, in the same transaction, so twins racing make one booking; it is
+  // looked up first only where the repeat must not be refused: by the daily limit, or because
+  // the booking could not be made again today (the catalog or the partner's strategy changed).
+  auto repeat = [&]() -> std::optional<Result<CreateOutcome>> {
+    Result<Booking> existing = request.booking_id
+                                   ? store_.FindBookingByReference(partner_id, *request.booking_id)
+                               : !key.empty() ? store_.FindBookingByIdempotencyKey(partner_id, key)
+                                              : Result<Booking>(NotFound(""));
+    if (existing.ok()) return Repeat(*existing, fingerprint);
+    if (existing.status().code() != ErrorCode::kNotFound) return existing.status();
+    return std::nullopt;
+  };
   if (const int limit = partner.partner.daily_booking_limit; limit > 0) {
+    if (auto answer = repeat()) return done(std::move(*answer));
     // Checked before the write: requests in flight at the same moment may pass it together.
     const int64_t now = clock_.NowMillis();
     Result<int64_t> today = store_.BookingsOnDay(partner_id, DateOfMillis(now));
@@ -92,7 +100,10 @@ void BookingService::CreateAsync(const ActivePartner& partner, const BookingRequ
 
   std::vector<FieldIssue> warnings;
   Result<Booking> booking = Build(partner, request, key, warnings);
-  if (!booking.ok()) return done(booking.status());
+  if (!booking.ok()) {
+    if (auto answer = repeat()) return done(std::move(*answer));
+    return done(booking.status());
+  }
   booking->fingerprint = fingerprint;
   store_.CreateBookingAsync(
       std::move(booking).value(),

@@ -87,6 +87,24 @@ TEST_F(BookingServiceTest, RepeatAnswersTheOriginalAndConflictNamesIt) {
   EXPECT_EQ(conflict.status().details()[0].existing_id, first->booking.id);
 }
 
+// The repeat is not checked before the booking is made again; where it can no longer be made
+// (the package left the catalog), the repeat still gets its booking, or the conflict.
+TEST_F(BookingServiceTest, RepeatIsAnsweredWhenTheBookingCouldNotBeMadeAgain) {
+  auto first = service_.Create(partner_, Request(), "");
+  ASSERT_TRUE(first.ok());
+  catalogs_.Set(std::make_shared<const catalog::Catalog>(
+      std::vector<domain::Package>{Pkg("de-1gb-7d", "DE", 1024, 7, 150)}));
+  auto again = service_.Create(partner_, Request(), "");
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_FALSE(again->created);
+  EXPECT_EQ(again->booking, first->booking);
+  BookingRequest changed = Request();
+  changed.first_name = "Grace";
+  EXPECT_EQ(service_.Create(partner_, changed, "").status().code(), ErrorCode::kAlreadyExists);
+  EXPECT_EQ(service_.Create(partner_, Request("TRV-2"), "").status().code(),
+            ErrorCode::kUnprocessable);  // a new booking_id: no package
+}
+
 TEST_F(BookingServiceTest, IdempotencyKeyWorksWithoutBookingId) {
   BookingRequest r = Request();
   r.booking_id.reset();
