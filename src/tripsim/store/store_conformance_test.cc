@@ -1,6 +1,10 @@
 // One conformance suite for every Store implementation (memory, SQLite; PostgreSQL when a
 // server is available through TRIPSIM_TEST_POSTGRES_URL).
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -619,6 +623,49 @@ TEST(PostgresPool, AReleasedConnectionGoesToTheThreadWaitingLongest) {
     EXPECT_TRUE(waiter_served);
   }
   waiter.join();
+}
+
+// Sixty handler threads connecting at once to a busy PostgreSQL made it slower than the
+// connect timeout and their requests failed with 503: the pool opens two at a time and the
+// other threads wait for those or a released one. The server here accepts connections and
+// never answers, so each attempt lasts until libpq's connect timeout.
+TEST(PostgresPool, OpensAtMostTwoConnectionsAtATime) {
+  const int listener = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), len), 0);
+  ASSERT_EQ(listen(listener, 16), 0);
+  ASSERT_EQ(getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  std::atomic<int> accepted{0};
+  std::vector<int> sockets;  // kept open (and silent) until the end
+  std::thread acceptor([&] {
+    for (int fd; (fd = accept(listener, nullptr, nullptr)) >= 0;) {
+      sockets.push_back(fd);
+      accepted += 1;
+    }
+  });
+  pg::Pool pool("postgresql://tripsim@127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) +
+                    "/tripsim?connect_timeout=2&sslmode=disable&gssencmode=disable",
+                8);
+  std::atomic<int> failed{0};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 4; ++i) {
+    clients.emplace_back([&] {
+      if (pool.Acquire().status().code() == ErrorCode::kUnavailable) failed += 1;
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  EXPECT_EQ(accepted, 2);                   // two being opened, two threads waiting
+  for (std::thread& t : clients) t.join();  // each attempt times out; the waiters try after
+  EXPECT_EQ(failed, 4);
+  EXPECT_EQ(accepted, 4);
+  shutdown(listener, SHUT_RDWR);
+  close(listener);
+  acceptor.join();
+  for (int fd : sockets) close(fd);
 }
 
 // Conn::ExecAll sends several statements in one round trip (pipeline mode).

@@ -187,22 +187,27 @@ Result<Pool::Lease> Pool::Acquire() {
       idle_.pop_back();
       return Lease(this, std::move(c));
     }
-    if (open_ < max_size_) {
+    if (waiters_.empty() && MayConnect()) {
       open_ += 1;
+      connecting_ += 1;
     } else {
       Waiter w;
       waiters_.push_back(&w);
       w.cv.Wait(mu_, [&]() REQUIRES(mu_) { return w.served; });
       if (w.conn) return Lease(this, std::move(w.conn));
-      // Handed the slot of a connection that was dropped: open one in its place.
+      // Offered a slot (already counted): open a connection in it.
     }
   }
+  return Connect();
+}
+
+Result<Pool::Lease> Pool::Connect() {
   Result<std::unique_ptr<Conn>> c = Conn::Connect(url_);
-  if (!c.ok()) {
-    MutexLock lock(mu_);
-    HandOver(nullptr);
-    return c.status();
-  }
+  MutexLock lock(mu_);
+  connecting_ -= 1;
+  if (!c.ok()) open_ -= 1;
+  OfferSlot();  // the next waiter may open one now
+  if (!c.ok()) return c.status();
   return Lease(this, std::move(c).value());
 }
 
@@ -213,18 +218,28 @@ void Pool::Release(std::unique_ptr<Conn> c) {
 }
 
 void Pool::HandOver(std::unique_ptr<Conn> c) {
-  if (!waiters_.empty()) {
+  if (!c) {
+    open_ -= 1;
+    OfferSlot();
+  } else if (!waiters_.empty()) {
     Waiter* w = waiters_.front();
     waiters_.pop_front();
     w->conn = std::move(c);
     w->served = true;
     w->cv.NotifyOne();  // under the lock: the waiter cannot return (and free w) before it
-    return;
-  }
-  if (c) {
-    idle_.push_back(std::move(c));
   } else {
-    open_ -= 1;
+    idle_.push_back(std::move(c));
+  }
+}
+
+void Pool::OfferSlot() {
+  while (!waiters_.empty() && MayConnect()) {
+    Waiter* w = waiters_.front();
+    waiters_.pop_front();
+    open_ += 1;
+    connecting_ += 1;
+    w->served = true;
+    w->cv.NotifyOne();
   }
 }
 

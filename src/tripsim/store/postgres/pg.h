@@ -133,23 +133,34 @@ class Pool {
     std::unique_ptr<Conn> conn_;
   };
 
-  // A connection: an idle one, a new one, or (at max_size) the next one released. Waiting
-  // threads are served in the order they came: under load none waits much longer than others.
+  // A connection: an idle one, a new one, or the next one released. Waiting threads are served
+  // in the order they came: under load none waits much longer than others. At most
+  // kMaxConnecting connections are being opened at a time; the others wait for one of those
+  // or a released one. (Sixty threads connecting at once to a busy server made it take
+  // longer than the connect timeout, and those requests failed.)
   Result<Lease> Acquire() EXCLUDES(mu_);
+  static constexpr size_t kMaxConnecting = 2;
   const std::string& url() const { return url_; }
 
  private:
   // A thread waiting for a connection.
   struct Waiter {
-    std::unique_ptr<Conn> conn;  // handed over; null: a slot to open a new connection in
+    std::unique_ptr<Conn> conn;  // handed over; null: open a new one (its slot is reserved)
     bool served = false;
     CondVar cv;
   };
 
+  // Opens the connection whose slot the caller reserved.
+  Result<Lease> Connect() EXCLUDES(mu_);
   void Release(std::unique_ptr<Conn> c) EXCLUDES(mu_);
-  // Gives `c` (or, when null, the slot of a connection that is gone) to the longest waiter;
-  // without one, keeps `c` idle or frees the slot.
+  // Gives `c` to the longest waiter, or keeps it idle; when null (a connection is gone), frees
+  // its slot.
   void HandOver(std::unique_ptr<Conn> c) REQUIRES(mu_);
+  // Lets the longest waiter open a connection, if one may be opened now.
+  void OfferSlot() REQUIRES(mu_);
+  bool MayConnect() const REQUIRES(mu_) {
+    return open_ < max_size_ && connecting_ < kMaxConnecting;
+  }
 
   const std::string url_;
   const size_t max_size_;
@@ -157,6 +168,7 @@ class Pool {
   std::vector<std::unique_ptr<Conn>> idle_ GUARDED_BY(mu_);
   std::deque<Waiter*> waiters_ GUARDED_BY(mu_);  // oldest first
   size_t open_ GUARDED_BY(mu_) = 0;              // connections open or being opened
+  size_t connecting_ GUARDED_BY(mu_) = 0;        // being opened
 };
 
 }  // namespace tripsim::store::pg
