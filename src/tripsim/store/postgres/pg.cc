@@ -195,6 +195,7 @@ Result<Pool::Lease> Pool::Acquire() {
       waiters_.push_back(&w);
       w.cv.Wait(mu_, [&]() REQUIRES(mu_) { return w.served; });
       if (w.conn) return Lease(this, std::move(w.conn));
+      if (!w.failure.ok()) return w.failure;
       // Offered a slot (already counted): open a connection in it.
     }
   }
@@ -205,10 +206,22 @@ Result<Pool::Lease> Pool::Connect() {
   Result<std::unique_ptr<Conn>> c = Conn::Connect(url_);
   MutexLock lock(mu_);
   connecting_ -= 1;
-  if (!c.ok()) open_ -= 1;
-  OfferSlot();  // the next waiter may open one now
-  if (!c.ok()) return c.status();
-  return Lease(this, std::move(c).value());
+  if (c.ok()) {
+    OfferSlot();  // the next waiter may open one now
+    return Lease(this, std::move(c).value());
+  }
+  open_ -= 1;
+  if (open_ > connecting_) {
+    OfferSlot();  // others are open: the waiters wait for them, or try again
+  } else {
+    for (Waiter* w : waiters_) {  // nothing open to wait for: fail now, not in turn
+      w->failure = c.status();
+      w->served = true;
+      w->cv.NotifyOne();
+    }
+    waiters_.clear();
+  }
+  return c.status();
 }
 
 void Pool::Release(std::unique_ptr<Conn> c) {

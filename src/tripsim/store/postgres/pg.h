@@ -137,7 +137,9 @@ class Pool {
   // in the order they came: under load none waits much longer than others. At most
   // kMaxConnecting connections are being opened at a time; the others wait for one of those
   // or a released one. (Sixty threads connecting at once to a busy server made it take
-  // longer than the connect timeout, and those requests failed.)
+  // longer than the connect timeout, and those requests failed.) When an attempt fails and
+  // no connection is open, the threads waiting fail with it at once, rather than each trying
+  // in turn while the server cannot be reached.
   Result<Lease> Acquire() EXCLUDES(mu_);
   static constexpr size_t kMaxConnecting = 2;
   const std::string& url() const { return url_; }
@@ -146,6 +148,7 @@ class Pool {
   // A thread waiting for a connection.
   struct Waiter {
     std::unique_ptr<Conn> conn;  // handed over; null: open a new one (its slot is reserved)
+    Status failure;              // unless opening one just failed with nothing else to wait for
     bool served = false;
     CondVar cv;
   };
