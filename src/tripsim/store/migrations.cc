@@ -508,13 +508,92 @@ BEGIN
 END $$;
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations = {{
+// A partner's bookings counted per day of creation and status, so that a list page's total
+// is a sum over days rather than a count of every matching booking (a partner with a million
+// bookings waited 80-450 ms for it per page; docs/performance.md). Kept by triggers on the
+// bookings themselves; existing bookings are counted once here. Bookings are not deleted, but
+// a deletion is counted too, so that the totals never drift.
+constexpr std::string_view kV7Sqlite = R"sql(
+CREATE TABLE booking_counts (
+  partner_id TEXT NOT NULL,
+  day INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (partner_id, day, status)
+) WITHOUT ROWID;
+INSERT INTO booking_counts (partner_id, day, status, n)
+  SELECT partner_id, created_at / 86400000, status, COUNT(*) FROM bookings GROUP BY 1, 2, 3;
+
+CREATE TRIGGER booking_counts_insert AFTER INSERT ON bookings BEGIN
+  INSERT INTO booking_counts (partner_id, day, status, n)
+  VALUES (NEW.partner_id, NEW.created_at / 86400000, NEW.status, 1)
+  ON CONFLICT (partner_id, day, status) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER booking_counts_status AFTER UPDATE OF status ON bookings
+WHEN NEW.status <> OLD.status BEGIN
+  UPDATE booking_counts SET n = n - 1
+  WHERE partner_id = OLD.partner_id AND day = OLD.created_at / 86400000 AND status = OLD.status;
+  INSERT INTO booking_counts (partner_id, day, status, n)
+  VALUES (NEW.partner_id, NEW.created_at / 86400000, NEW.status, 1)
+  ON CONFLICT (partner_id, day, status) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER booking_counts_delete AFTER DELETE ON bookings BEGIN
+  UPDATE booking_counts SET n = n - 1
+  WHERE partner_id = OLD.partner_id AND day = OLD.created_at / 86400000 AND status = OLD.status;
+END;
+)sql";
+
+// PostgreSQL: sharded by backend like daily_stats, for the same reason (one counter row per
+// partner and day would make concurrent creations wait for each other's commit). The trigger
+// is named to fire before the dashboard's on the same row ("bookings_" < "stats_"), so that
+// transactions take the two counter rows in one order.
+constexpr std::string_view kV7Postgres = R"sql(
+CREATE TABLE booking_counts (
+  partner_id TEXT NOT NULL,
+  day INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  shard SMALLINT NOT NULL,
+  n BIGINT NOT NULL,
+  PRIMARY KEY (partner_id, day, status, shard)
+);
+
+CREATE FUNCTION tripsim_booking_count(p TEXT, created BIGINT, s TEXT, delta BIGINT)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO booking_counts (partner_id, day, status, shard, n)
+  VALUES (p, created / 86400000, s, pg_backend_pid() % 16, delta)
+  ON CONFLICT (partner_id, day, status, shard) DO UPDATE SET n = booking_counts.n + excluded.n;
+END $$;
+
+CREATE FUNCTION tripsim_booking_counts() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND NEW.status IS NOT DISTINCT FROM OLD.status THEN
+    RETURN NULL;
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    PERFORM tripsim_booking_count(OLD.partner_id, OLD.created_at, OLD.status, -1);
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    PERFORM tripsim_booking_count(NEW.partner_id, NEW.created_at, NEW.status, 1);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER bookings_counted AFTER INSERT OR DELETE OR UPDATE OF status ON bookings
+  FOR EACH ROW EXECUTE FUNCTION tripsim_booking_counts();
+-- After the trigger: creating it waits for the bookings being written by instances still
+-- running and holds new ones until this commits, so every booking is counted exactly once.
+INSERT INTO booking_counts (partner_id, day, status, shard, n)
+  SELECT partner_id, created_at / 86400000, status, 0, COUNT(*) FROM bookings GROUP BY 1, 2, 3;
+)sql";
+
+constexpr std::array<Migration, 7> kMigrations = {{
     {1, "partners, packages, bookings, promo codes, messages", kV1Sqlite, kV1Postgres},
     {2, "eSIM profile inventory", kV2Sqlite, kV2Postgres},
     {3, "webhook outbox", kV3Sqlite, kV3Postgres},
     {4, "dashboard counters and access tokens", kV4Sqlite, kV4Postgres},
     {5, "previous API secret during rotation, daily booking limit", kV5, kV5},
     {6, "dashboard counters kept by a PL/pgSQL function (PostgreSQL)", "", kV6Postgres},
+    {7, "bookings counted per partner, day and status (list totals)", kV7Sqlite, kV7Postgres},
 }};
 
 }  // namespace

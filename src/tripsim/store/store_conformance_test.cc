@@ -17,8 +17,10 @@
 #include "tripsim/base/ids.h"
 #include "tripsim/store/memory_store.h"
 #include "tripsim/store/migrations.h"
+#include "tripsim/store/paging.h"
 #include "tripsim/store/postgres/pg.h"
 #include "tripsim/store/postgres/postgres_store.h"
+#include "tripsim/store/sqlite/db.h"
 #include "tripsim/store/sqlite/sqlite_store.h"
 
 namespace tripsim::store {
@@ -236,6 +238,52 @@ TEST_P(StoreConformance, ListsNewestFirstWithPagingAndFilters) {
   EXPECT_EQ(ranged->total, 2);
   auto cancelled = store_->ListBookings("pt_a", {.status = BookingStatus::kCancelled});
   EXPECT_EQ(cancelled->total, 0);
+}
+
+// A list's total is kept per day and status apart from the bookings; whatever happens to
+// them, it must be the number of bookings the filter's pages hold.
+TEST_P(StoreConformance, ListTotalsAreTheBookingsTheFilterMatches) {
+  const int64_t day = 86'400'000;
+  std::vector<Booking> made;
+  for (int i = 0; i < 7; ++i) {
+    made.push_back(MakeBooking(i == 6 ? "pt_b" : "pt_a", "TRV-" + std::to_string(i),
+                               (20'600 + i / 2) * day + i * 1'000));
+    ASSERT_TRUE(store_->CreateBooking(made.back()).ok());
+  }
+  ASSERT_FALSE(store_->CreateBooking(made[0])->created);  // a repeat counts once
+  auto allow = [](const Booking&, const domain::PromoCode&) { return Status::Ok(); };
+  domain::EsimProfile profile{"8988247000000000018", "smdp.example.com", "M-1", "", "sample", true};
+  for (const auto& code : made[1].promo_codes) {  // every code redeemed: COMPLETED
+    ASSERT_TRUE(store_->RedeemPromoCode(code.code, 3'000, profile, allow, std::nullopt).ok());
+    profile.iccid += "1";
+  }
+  auto cancel = [](const Booking&) { return Status::Ok(); };
+  ASSERT_TRUE(store_->CancelBooking("pt_a", made[2].id, cancel).ok());
+  ASSERT_TRUE(store_->CancelBooking("pt_a", made[2].id, cancel).ok());  // cancelled once
+  ASSERT_TRUE(store_->CancelBooking("pt_a", made[4].id, cancel).ok());
+  ASSERT_EQ(store_->GetBooking("pt_a", made[1].id)->status, BookingStatus::kCompleted);
+
+  const std::optional<BookingStatus> statuses[] = {std::nullopt, BookingStatus::kConfirmed,
+                                                   BookingStatus::kCancelled,
+                                                   BookingStatus::kCompleted};
+  const std::optional<Date> bounds[] = {std::nullopt, Date{20'600}, Date{20'601}, Date{20'602}};
+  for (const auto& status : statuses) {
+    for (const auto& from : bounds) {
+      for (const auto& to : bounds) {
+        BookingFilter f{.status = status, .created_from = from, .created_to = to, .per_page = 100};
+        auto page = store_->ListBookings("pt_a", f);
+        ASSERT_TRUE(page.ok()) << page.status().message();
+        int64_t matching = std::count_if(made.begin(), made.end(), [&](const Booking& b) {
+          return b.partner_id == "pt_a" && Matches(f, *store_->GetBooking("pt_a", b.id));
+        });
+        EXPECT_EQ(page->total, matching)
+            << "status " << (status ? domain::BookingStatusName(*status) : "any") << ", from "
+            << (from ? from->days : -1) << ", to " << (to ? to->days : -1);
+        EXPECT_EQ(static_cast<int64_t>(page->bookings.size()), matching);
+      }
+    }
+  }
+  EXPECT_EQ(store_->ListBookings("pt_b", {})->total, 1);
 }
 
 TEST_P(StoreConformance, CancelAppliesOnlyWhenTheRuleAllows) {
@@ -602,6 +650,32 @@ TEST(PostgresStore, CountersAreAddedByAPlpgsqlFunction) {
   std::filesystem::remove_all(dir);
 }
 
+// Migration 7 counts the bookings a store already holds, once (as on SQLite, below).
+TEST(PostgresStore, AnUpgradedStoreCountsTheBookingsItHeld) {
+  if (!std::getenv("TRIPSIM_TEST_POSTGRES_URL")) GTEST_SKIP() << "TRIPSIM_TEST_POSTGRES_URL unset";
+  const std::string dir = Dir();
+  {
+    auto s = OpenPostgresForTest(dir);
+    ASSERT_TRUE(s->CreatePartner(MakePartner("pt_a")).ok());
+    for (int i = 0; i < 3; ++i) {
+      ASSERT_TRUE(s->CreateBooking(MakeBooking("pt_a", "TRV-" + std::to_string(i))).ok());
+    }
+  }
+  auto admin = pg::Conn::Connect(PostgresTestUrl(dir));
+  ASSERT_TRUE(admin.ok());
+  ASSERT_TRUE((*admin)
+                  ->Script("DROP TABLE booking_counts; DROP TRIGGER bookings_counted ON bookings; "
+                           "DROP FUNCTION tripsim_booking_counts(); "
+                           "DROP FUNCTION tripsim_booking_count(TEXT, BIGINT, TEXT, BIGINT); "
+                           "DELETE FROM schema_migrations WHERE version >= 7")
+                  .ok());
+  auto s = OpenPostgresStore({.url = PostgresTestUrl(dir)}).value();
+  EXPECT_EQ(s->ListBookings("pt_a", {})->total, 3);
+  ASSERT_TRUE(s->CreateBooking(MakeBooking("pt_a", "TRV-3")).ok());
+  EXPECT_EQ(s->ListBookings("pt_a", {})->total, 4);
+  std::filesystem::remove_all(dir);
+}
+
 // With every connection in use, a released connection goes to the thread that has waited
 // longest, not to whichever asks next: a busy thread that releases and asks again at once
 // cannot keep it from the others (under load that starved requests for most of a second).
@@ -728,6 +802,31 @@ TEST(SqliteStore, KeepsBookingsAcrossReopen) {
   }
   auto s = OpenSqliteStore({.path = dir + "/t.db"}).value();
   EXPECT_EQ(*s->GetBooking("pt_a", b.id), b);
+  std::filesystem::remove_all(dir);
+}
+
+// Migration 7 counts the bookings a store already holds, once.
+TEST(SqliteStore, AnUpgradedStoreCountsTheBookingsItHeld) {
+  std::string dir = Dir();
+  const std::string path = dir + "/t.db";
+  {
+    auto s = OpenSqliteStore({.path = path}).value();
+    ASSERT_TRUE(s->CreatePartner(MakePartner("pt_a")).ok());
+    for (int i = 0; i < 3; ++i) {
+      ASSERT_TRUE(s->CreateBooking(MakeBooking("pt_a", "TRV-" + std::to_string(i))).ok());
+    }
+  }
+  {  // back to the schema before migration 7, as a store made by an older tripsimd
+    auto db = sqlite::Db::Open(path, /*create=*/false).value();
+    ASSERT_TRUE(db.Exec("DROP TABLE booking_counts; DROP TRIGGER booking_counts_insert; "
+                        "DROP TRIGGER booking_counts_status; DROP TRIGGER booking_counts_delete; "
+                        "DELETE FROM schema_migrations WHERE version >= 7")
+                    .ok());
+  }
+  auto s = OpenSqliteStore({.path = path}).value();
+  EXPECT_EQ(s->ListBookings("pt_a", {})->total, 3);
+  ASSERT_TRUE(s->CreateBooking(MakeBooking("pt_a", "TRV-3")).ok());
+  EXPECT_EQ(s->ListBookings("pt_a", {})->total, 4);
   std::filesystem::remove_all(dir);
 }
 

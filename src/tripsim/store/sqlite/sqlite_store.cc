@@ -305,24 +305,43 @@ class SqliteStore final : public Store {
 
   Result<BookingPage> ListBookings(const std::string& partner_id, const BookingFilter& f) override {
     return Read<BookingPage>([&](Db& db) -> Result<BookingPage> {
+      // The bookings matching the filter, and the same filter over their counts per day (the
+      // bounds are whole UTC days): the total is a sum over days, not a count of bookings.
       std::string where = "partner_id = ?1";
-      if (f.status) where += " AND status = ?2";
-      if (f.created_from) where += " AND created_at >= ?3";
-      if (f.created_to) where += " AND created_at < ?4";
+      std::string counted = "partner_id = ?1";
+      if (f.status) {
+        where += " AND status = ?2";
+        counted += " AND status = ?2";
+      }
+      if (f.created_from) {
+        where += " AND created_at >= ?3";
+        counted += " AND day >= ?3 / 86400000";
+      }
+      if (f.created_to) {
+        where += " AND created_at < ?4";
+        counted += " AND day < ?4 / 86400000";
+      }
       auto bind = [&](Stmt& s) {
         s.Bind(1, partner_id);
         if (f.status) s.Bind(2, domain::BookingStatusName(*f.status));
         if (f.created_from) s.Bind(3, MillisOfDate(*f.created_from));
         if (f.created_to) s.Bind(4, CreatedBefore(*f.created_to));
       };
-      TRIPSIM_ASSIGN_OR_RETURN(count, db.Prepare("SELECT COUNT(*) FROM bookings WHERE " + where));
+      TRIPSIM_ASSIGN_OR_RETURN(
+          count, db.Prepare("SELECT COALESCE(SUM(n), 0) FROM booking_counts WHERE " + counted));
       bind(count);
       if (count.Step() != Stmt::kRow) return count.Error();
       BookingPage page;
       page.total = count.Int(0);
+      // Past the last page (or a status no booking has): nothing to look for.
+      if (static_cast<int64_t>(Offset(f)) >= page.total) return page;
+      // The rows skipped to reach a page are walked in the index alone; only the page's own
+      // are read from the table.
+      const std::string order = " ORDER BY created_at DESC, rowid DESC";
       TRIPSIM_ASSIGN_OR_RETURN(
-          s, db.Prepare("SELECT " + std::string(kBookingColumns) + " FROM bookings WHERE " + where +
-                        " ORDER BY created_at DESC, rowid DESC LIMIT ?5 OFFSET ?6"));
+          s, db.Prepare("SELECT " + std::string(kBookingColumns) +
+                        " FROM bookings WHERE rowid IN (SELECT rowid FROM bookings WHERE " + where +
+                        order + " LIMIT ?5 OFFSET ?6)" + order));
       bind(s);
       s.Bind(5, static_cast<int64_t>(f.per_page)).Bind(6, static_cast<int64_t>(Offset(f)));
       Stmt::StepResult r;
