@@ -508,82 +508,121 @@ BEGIN
 END $$;
 )sql";
 
-// A partner's bookings counted per day of creation and status, so that a list page's total
-// is a sum over days rather than a count of every matching booking (a partner with a million
-// bookings waited 80-450 ms for it per page; docs/performance.md). Kept by triggers on the
-// bookings themselves; existing bookings are counted once here. Bookings are not deleted, but
-// a deletion is counted too, so that the totals never drift.
+// A list page's total (issue 3's `meta.total`) from the counters, not a count of the bookings:
+// each day's row also holds the bookings created that day by their current status (a partner
+// with a million bookings waited 80-450 ms per page for the count; docs/performance.md). The
+// list's filters are whole days and a status, so the total is a sum over days. Kept by the
+// creation's own upsert (no other write per booking) and a trigger on status changes;
+// existing bookings are counted here, once. Bookings are never deleted (erasure blanks them);
+// a deletion would still be counted.
 constexpr std::string_view kV7Sqlite = R"sql(
-CREATE TABLE booking_counts (
-  partner_id TEXT NOT NULL,
-  day INTEGER NOT NULL,
-  status TEXT NOT NULL,
-  n INTEGER NOT NULL,
-  PRIMARY KEY (partner_id, day, status)
-) WITHOUT ROWID;
-INSERT INTO booking_counts (partner_id, day, status, n)
-  SELECT partner_id, created_at / 86400000, status, COUNT(*) FROM bookings GROUP BY 1, 2, 3;
+ALTER TABLE daily_stats ADD COLUMN bookings_confirmed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE daily_stats ADD COLUMN bookings_completed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE daily_stats ADD COLUMN bookings_cancelled INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE daily_stats ADD COLUMN bookings_expired INTEGER NOT NULL DEFAULT 0;
+INSERT INTO daily_stats (day, partner_id, bookings_confirmed, bookings_completed,
+                         bookings_cancelled, bookings_expired)
+  SELECT created_at / 86400000, partner_id, SUM(status = 'CONFIRMED'), SUM(status = 'COMPLETED'),
+         SUM(status = 'CANCELLED'), SUM(status = 'EXPIRED')
+  FROM bookings WHERE true GROUP BY 1, 2
+  ON CONFLICT (day, partner_id) DO UPDATE SET
+    bookings_confirmed = excluded.bookings_confirmed,
+    bookings_completed = excluded.bookings_completed,
+    bookings_cancelled = excluded.bookings_cancelled,
+    bookings_expired = excluded.bookings_expired;
 
-CREATE TRIGGER booking_counts_insert AFTER INSERT ON bookings BEGIN
-  INSERT INTO booking_counts (partner_id, day, status, n)
-  VALUES (NEW.partner_id, NEW.created_at / 86400000, NEW.status, 1)
-  ON CONFLICT (partner_id, day, status) DO UPDATE SET n = n + 1;
+DROP TRIGGER stats_booking_created;
+CREATE TRIGGER stats_booking_created AFTER INSERT ON bookings BEGIN
+  INSERT INTO daily_stats (day, partner_id, accepted, bookings_confirmed, bookings_completed,
+                           bookings_cancelled, bookings_expired)
+  VALUES (NEW.created_at / 86400000, NEW.partner_id, 1, NEW.status = 'CONFIRMED',
+          NEW.status = 'COMPLETED', NEW.status = 'CANCELLED', NEW.status = 'EXPIRED')
+  ON CONFLICT (day, partner_id) DO UPDATE SET accepted = accepted + 1,
+    bookings_confirmed = bookings_confirmed + excluded.bookings_confirmed,
+    bookings_completed = bookings_completed + excluded.bookings_completed,
+    bookings_cancelled = bookings_cancelled + excluded.bookings_cancelled,
+    bookings_expired = bookings_expired + excluded.bookings_expired;
 END;
-CREATE TRIGGER booking_counts_status AFTER UPDATE OF status ON bookings
-WHEN NEW.status <> OLD.status BEGIN
-  UPDATE booking_counts SET n = n - 1
-  WHERE partner_id = OLD.partner_id AND day = OLD.created_at / 86400000 AND status = OLD.status;
-  INSERT INTO booking_counts (partner_id, day, status, n)
-  VALUES (NEW.partner_id, NEW.created_at / 86400000, NEW.status, 1)
-  ON CONFLICT (partner_id, day, status) DO UPDATE SET n = n + 1;
+
+CREATE TRIGGER stats_booking_changed AFTER UPDATE OF status ON bookings
+WHEN NEW.status != OLD.status BEGIN
+  UPDATE daily_stats SET
+    bookings_confirmed = bookings_confirmed + (NEW.status = 'CONFIRMED') - (OLD.status = 'CONFIRMED'),
+    bookings_completed = bookings_completed + (NEW.status = 'COMPLETED') - (OLD.status = 'COMPLETED'),
+    bookings_cancelled = bookings_cancelled + (NEW.status = 'CANCELLED') - (OLD.status = 'CANCELLED'),
+    bookings_expired = bookings_expired + (NEW.status = 'EXPIRED') - (OLD.status = 'EXPIRED')
+  WHERE day = NEW.created_at / 86400000 AND partner_id = NEW.partner_id;
 END;
-CREATE TRIGGER booking_counts_delete AFTER DELETE ON bookings BEGIN
-  UPDATE booking_counts SET n = n - 1
-  WHERE partner_id = OLD.partner_id AND day = OLD.created_at / 86400000 AND status = OLD.status;
+
+CREATE TRIGGER stats_booking_deleted AFTER DELETE ON bookings BEGIN
+  UPDATE daily_stats SET
+    bookings_confirmed = bookings_confirmed - (OLD.status = 'CONFIRMED'),
+    bookings_completed = bookings_completed - (OLD.status = 'COMPLETED'),
+    bookings_cancelled = bookings_cancelled - (OLD.status = 'CANCELLED'),
+    bookings_expired = bookings_expired - (OLD.status = 'EXPIRED')
+  WHERE day = OLD.created_at / 86400000 AND partner_id = OLD.partner_id;
 END;
 )sql";
 
-// PostgreSQL: sharded by backend like daily_stats, for the same reason (one counter row per
-// partner and day would make concurrent creations wait for each other's commit). The trigger
-// is named to fire before the dashboard's on the same row ("bookings_" < "stats_"), so that
-// transactions take the two counter rows in one order.
+// PostgreSQL: the same columns in each shard; the booking triggers add their deltas through
+// one more PL/pgSQL function (the shard of the calling backend, as tripsim_stats_add). The
+// trigger replaced first: creating it waits for the bookings being written by instances still
+// running and holds new ones until this commits, so the backfill counts every booking once.
 constexpr std::string_view kV7Postgres = R"sql(
-CREATE TABLE booking_counts (
-  partner_id TEXT NOT NULL,
-  day INTEGER NOT NULL,
-  status TEXT NOT NULL,
-  shard SMALLINT NOT NULL,
-  n BIGINT NOT NULL,
-  PRIMARY KEY (partner_id, day, status, shard)
-);
+ALTER TABLE daily_stats ADD COLUMN bookings_confirmed BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE daily_stats ADD COLUMN bookings_completed BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE daily_stats ADD COLUMN bookings_cancelled BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE daily_stats ADD COLUMN bookings_expired BIGINT NOT NULL DEFAULT 0;
 
-CREATE FUNCTION tripsim_booking_count(p TEXT, created BIGINT, s TEXT, delta BIGINT)
+-- Adds a booking's deltas (accepted, then one per status) to the calling backend's shard.
+CREATE FUNCTION tripsim_stats_add_booking(d BIGINT, p TEXT, accepted_ BIGINT,
+                                          confirmed_ BIGINT, completed_ BIGINT,
+                                          cancelled_ BIGINT, expired_ BIGINT)
 RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO booking_counts (partner_id, day, status, shard, n)
-  VALUES (p, created / 86400000, s, pg_backend_pid() % 16, delta)
-  ON CONFLICT (partner_id, day, status, shard) DO UPDATE SET n = booking_counts.n + excluded.n;
+  INSERT INTO daily_stats (day, partner_id, shard, accepted, bookings_confirmed,
+                           bookings_completed, bookings_cancelled, bookings_expired)
+  VALUES (d, p, pg_backend_pid() % 16, accepted_, confirmed_, completed_, cancelled_, expired_)
+  ON CONFLICT (day, partner_id, shard) DO UPDATE SET
+    accepted = daily_stats.accepted + excluded.accepted,
+    bookings_confirmed = daily_stats.bookings_confirmed + excluded.bookings_confirmed,
+    bookings_completed = daily_stats.bookings_completed + excluded.bookings_completed,
+    bookings_cancelled = daily_stats.bookings_cancelled + excluded.bookings_cancelled,
+    bookings_expired = daily_stats.bookings_expired + excluded.bookings_expired;
 END $$;
 
-CREATE FUNCTION tripsim_booking_counts() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION tripsim_stats_booking() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' AND NEW.status IS NOT DISTINCT FROM OLD.status THEN
     RETURN NULL;
   END IF;
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    PERFORM tripsim_booking_count(OLD.partner_id, OLD.created_at, OLD.status, -1);
+    PERFORM tripsim_stats_add_booking(OLD.created_at / 86400000, OLD.partner_id, 0,
+                                      -(OLD.status = 'CONFIRMED')::int,
+                                      -(OLD.status = 'COMPLETED')::int,
+                                      -(OLD.status = 'CANCELLED')::int,
+                                      -(OLD.status = 'EXPIRED')::int);
   END IF;
   IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    PERFORM tripsim_booking_count(NEW.partner_id, NEW.created_at, NEW.status, 1);
+    PERFORM tripsim_stats_add_booking(NEW.created_at / 86400000, NEW.partner_id,
+                                      (TG_OP = 'INSERT')::int,
+                                      (NEW.status = 'CONFIRMED')::int,
+                                      (NEW.status = 'COMPLETED')::int,
+                                      (NEW.status = 'CANCELLED')::int,
+                                      (NEW.status = 'EXPIRED')::int);
   END IF;
   RETURN NULL;
 END $$;
-CREATE TRIGGER bookings_counted AFTER INSERT OR DELETE OR UPDATE OF status ON bookings
-  FOR EACH ROW EXECUTE FUNCTION tripsim_booking_counts();
--- After the trigger: creating it waits for the bookings being written by instances still
--- running and holds new ones until this commits, so every booking is counted exactly once.
-INSERT INTO booking_counts (partner_id, day, status, shard, n)
-  SELECT partner_id, created_at / 86400000, status, 0, COUNT(*) FROM bookings GROUP BY 1, 2, 3;
+DROP TRIGGER stats_booking_created ON bookings;
+CREATE TRIGGER stats_booking AFTER INSERT OR DELETE OR UPDATE OF status ON bookings
+  FOR EACH ROW EXECUTE FUNCTION tripsim_stats_booking();
+
+INSERT INTO daily_stats (day, partner_id, shard, bookings_confirmed, bookings_completed,
+                         bookings_cancelled, bookings_expired)
+  SELECT created_at / 86400000, partner_id, 16, COUNT(*) FILTER (WHERE status = 'CONFIRMED'),
+         COUNT(*) FILTER (WHERE status = 'COMPLETED'), COUNT(*) FILTER (WHERE status = 'CANCELLED'),
+         COUNT(*) FILTER (WHERE status = 'EXPIRED')
+  FROM bookings GROUP BY 1, 2;
 )sql";
 
 constexpr std::array<Migration, 7> kMigrations = {{
@@ -593,7 +632,8 @@ constexpr std::array<Migration, 7> kMigrations = {{
     {4, "dashboard counters and access tokens", kV4Sqlite, kV4Postgres},
     {5, "previous API secret during rotation, daily booking limit", kV5, kV5},
     {6, "dashboard counters kept by a PL/pgSQL function (PostgreSQL)", "", kV6Postgres},
-    {7, "bookings counted per partner, day and status (list totals)", kV7Sqlite, kV7Postgres},
+    {7, "bookings per day of creation and status in the counters (list totals)", kV7Sqlite,
+     kV7Postgres},
 }};
 
 }  // namespace

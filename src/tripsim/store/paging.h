@@ -1,6 +1,9 @@
 // Helpers shared by the Store implementations. Internal to store/.
 #pragma once
 
+#include <string>
+#include <string_view>
+
 #include "tripsim/base/date.h"
 #include "tripsim/domain/booking.h"
 #include "tripsim/store/store.h"
@@ -13,6 +16,38 @@ inline size_t Offset(const BookingFilter& f) {
 
 // created_to is inclusive: bookings created before the start of the next UTC day.
 inline int64_t CreatedBefore(Date to) { return MillisOfDate(Date{to.days + 1}); }
+
+// The total of a list: a sum of the per-day counters (daily_stats, migration 7), whose rows
+// are the UTC days of creation and whose columns the statuses, as the filter's bounds are
+// whole days. Its parameters, numbered in order after `mark` ("?" or "$"): the partner, then
+// the first day and the last day as day numbers, each when the filter has it.
+inline std::string CountBookingsSql(const BookingFilter& f, std::string_view mark) {
+  std::string sum;
+  if (!f.status) {
+    sum = "bookings_confirmed + bookings_completed + bookings_cancelled + bookings_expired";
+  } else {
+    switch (*f.status) {
+      case domain::BookingStatus::kConfirmed:
+        sum = "bookings_confirmed";
+        break;
+      case domain::BookingStatus::kCompleted:
+        sum = "bookings_completed";
+        break;
+      case domain::BookingStatus::kCancelled:
+        sum = "bookings_cancelled";
+        break;
+      case domain::BookingStatus::kExpired:
+        sum = "bookings_expired";
+        break;
+    }
+  }
+  std::string sql = "SELECT COALESCE(SUM(" + sum + "), 0) FROM daily_stats WHERE partner_id = ";
+  sql.append(mark).append("1");
+  int n = 1;
+  if (f.created_from) sql.append(" AND day >= ").append(mark).append(std::to_string(++n));
+  if (f.created_to) sql.append(" AND day <= ").append(mark).append(std::to_string(++n));
+  return sql;
+}
 
 inline bool Matches(const BookingFilter& f, const domain::Booking& b) {
   if (f.status && b.status != *f.status) return false;

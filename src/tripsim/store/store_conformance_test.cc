@@ -597,6 +597,49 @@ std::unique_ptr<Store> OpenPostgresForTest(const std::string& dir) {
   return std::move(store).value();
 }
 
+// A store as tripsimd left it before migration 7 (which counts bookings per day and status
+// for the list totals), in either dialect: migrations 1-6, one partner, four bookings on two
+// days, one of them cancelled.
+std::string StoreBeforeMigration7(bool postgres) {
+  std::string sql =
+      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+      "applied_at BIGINT NOT NULL);";
+  for (const Migration& m : Migrations()) {
+    if (m.version >= 7) break;
+    sql += std::string(postgres ? m.postgres : m.sqlite) + ";\n";
+    sql += "INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) + ", '', 0);";
+  }
+  sql +=
+      "INSERT INTO partners (id, name, api_key, secret_sealed, enabled, strategy_json, "
+      "allow_list, package_types, require_body_hash, webhook_url, webhook_secret_sealed, "
+      "email_from, email_reply_to, display_name, reminder_days, rate_limit, created_at) "
+      "VALUES ('pt_a', 'A', 'key-a', 's', 1, '{}', '', '', 0, '', '', '', '', '', 0, 0, 0);";
+  const char* bookings[][2] = {
+      {"bk_1", "CONFIRMED"}, {"bk_2", "CANCELLED"}, {"bk_3", "CONFIRMED"}, {"bk_4", "CONFIRMED"}};
+  int64_t created = 20'600LL * 86'400'000;
+  for (const auto& [id, status] : bookings) {
+    sql += std::string(
+               "INSERT INTO bookings (id, partner_id, fingerprint, status, created_at, "
+               "departure_date, departure_day, should_send_message, channels, specs) "
+               "VALUES ('") +
+           id + "', 'pt_a', 'fp', '" + status + "', " + std::to_string(created) +
+           ", '2026-07-15', 20649, 0, '', '[]');";
+    created += 43'200'000;  // two a day
+  }
+  return sql;
+}
+
+// What migration 7 counted in a store of StoreBeforeMigration7, and that it goes on counting.
+void ExpectTheBookingsBeforeMigration7Counted(Store& s) {
+  EXPECT_EQ(s.ListBookings("pt_a", {})->total, 4);
+  EXPECT_EQ(s.ListBookings("pt_a", {.status = BookingStatus::kCancelled})->total, 1);
+  EXPECT_EQ(s.ListBookings("pt_a", {.created_from = Date{20'601}})->total, 2);
+  ASSERT_TRUE(s.CancelBooking("pt_a", "bk_4", [](const Booking&) { return Status::Ok(); }).ok());
+  EXPECT_EQ(s.ListBookings("pt_a", {.status = BookingStatus::kCancelled})->total, 2);
+  ASSERT_TRUE(s.CreateBooking(MakeBooking("pt_a", "TRV-5", 20'601LL * 86'400'000)).ok());
+  EXPECT_EQ(s.ListBookings("pt_a", {.created_from = Date{20'601}})->total, 3);
+}
+
 std::vector<StoreFactory> AllStores() {
   std::vector<StoreFactory> out = {{"memory", [](const std::string&) { return NewMemoryStore(); }},
                                    {"sqlite", [](const std::string& dir) {
@@ -650,29 +693,18 @@ TEST(PostgresStore, CountersAreAddedByAPlpgsqlFunction) {
   std::filesystem::remove_all(dir);
 }
 
-// Migration 7 counts the bookings a store already holds, once (as on SQLite, below).
 TEST(PostgresStore, AnUpgradedStoreCountsTheBookingsItHeld) {
   if (!std::getenv("TRIPSIM_TEST_POSTGRES_URL")) GTEST_SKIP() << "TRIPSIM_TEST_POSTGRES_URL unset";
   const std::string dir = Dir();
-  {
-    auto s = OpenPostgresForTest(dir);
-    ASSERT_TRUE(s->CreatePartner(MakePartner("pt_a")).ok());
-    for (int i = 0; i < 3; ++i) {
-      ASSERT_TRUE(s->CreateBooking(MakeBooking("pt_a", "TRV-" + std::to_string(i))).ok());
-    }
-  }
+  OpenPostgresForTest(dir).reset();  // creates the database; then empty it again
   auto admin = pg::Conn::Connect(PostgresTestUrl(dir));
   ASSERT_TRUE(admin.ok());
-  ASSERT_TRUE((*admin)
-                  ->Script("DROP TABLE booking_counts; DROP TRIGGER bookings_counted ON bookings; "
-                           "DROP FUNCTION tripsim_booking_counts(); "
-                           "DROP FUNCTION tripsim_booking_count(TEXT, BIGINT, TEXT, BIGINT); "
-                           "DELETE FROM schema_migrations WHERE version >= 7")
-                  .ok());
-  auto s = OpenPostgresStore({.url = PostgresTestUrl(dir)}).value();
-  EXPECT_EQ(s->ListBookings("pt_a", {})->total, 3);
-  ASSERT_TRUE(s->CreateBooking(MakeBooking("pt_a", "TRV-3")).ok());
-  EXPECT_EQ(s->ListBookings("pt_a", {})->total, 4);
+  ASSERT_TRUE((*admin)->Script("DROP SCHEMA public CASCADE; CREATE SCHEMA public").ok());
+  Status made = (*admin)->Script(StoreBeforeMigration7(/*postgres=*/true));
+  ASSERT_TRUE(made.ok()) << made.message();
+  auto s = OpenPostgresStore({.url = PostgresTestUrl(dir)});
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  ExpectTheBookingsBeforeMigration7Counted(**s);
   std::filesystem::remove_all(dir);
 }
 
@@ -805,28 +837,16 @@ TEST(SqliteStore, KeepsBookingsAcrossReopen) {
   std::filesystem::remove_all(dir);
 }
 
-// Migration 7 counts the bookings a store already holds, once.
 TEST(SqliteStore, AnUpgradedStoreCountsTheBookingsItHeld) {
   std::string dir = Dir();
-  const std::string path = dir + "/t.db";
   {
-    auto s = OpenSqliteStore({.path = path}).value();
-    ASSERT_TRUE(s->CreatePartner(MakePartner("pt_a")).ok());
-    for (int i = 0; i < 3; ++i) {
-      ASSERT_TRUE(s->CreateBooking(MakeBooking("pt_a", "TRV-" + std::to_string(i))).ok());
-    }
+    auto db = sqlite::Db::Open(dir + "/t.db", /*create=*/true).value();
+    Status made = db.Exec(StoreBeforeMigration7(/*postgres=*/false));
+    ASSERT_TRUE(made.ok()) << made.message();
   }
-  {  // back to the schema before migration 7, as a store made by an older tripsimd
-    auto db = sqlite::Db::Open(path, /*create=*/false).value();
-    ASSERT_TRUE(db.Exec("DROP TABLE booking_counts; DROP TRIGGER booking_counts_insert; "
-                        "DROP TRIGGER booking_counts_status; DROP TRIGGER booking_counts_delete; "
-                        "DELETE FROM schema_migrations WHERE version >= 7")
-                    .ok());
-  }
-  auto s = OpenSqliteStore({.path = path}).value();
-  EXPECT_EQ(s->ListBookings("pt_a", {})->total, 3);
-  ASSERT_TRUE(s->CreateBooking(MakeBooking("pt_a", "TRV-3")).ok());
-  EXPECT_EQ(s->ListBookings("pt_a", {})->total, 4);
+  auto s = OpenSqliteStore({.path = dir + "/t.db"});
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  ExpectTheBookingsBeforeMigration7Counted(**s);
   std::filesystem::remove_all(dir);
 }
 

@@ -351,29 +351,21 @@ class PostgresStore final : public Store {
 
   Result<BookingPage> ListBookings(const std::string& partner_id, const BookingFilter& f) override {
     return Read<BookingPage>([&](Conn& c) -> Result<BookingPage> {
-      // The bookings matching the filter, and the same filter over their counts per day (the
-      // bounds are whole UTC days): the total is a sum over days, not a count of bookings.
       std::string where = "partner_id = $1";
-      std::string counted = "partner_id = $1";
       Params params = {P(partner_id)};
-      auto add = [&](pg::Param value) {
+      Params counted = {P(partner_id)};
+      auto add = [&](const std::string& clause, pg::Param value) {
         params.push_back(std::move(value));
-        return "$" + std::to_string(params.size());
+        where += " AND " + clause + " $" + std::to_string(params.size());
       };
-      if (f.status) {
-        const std::string p = add(P(std::string(domain::BookingStatusName(*f.status))));
-        where += " AND status = " + p;
-        counted += " AND status = " + p;
-      }
+      if (f.status) add("status =", P(std::string(domain::BookingStatusName(*f.status))));
       if (f.created_from) {
-        const std::string p = add(P(MillisOfDate(*f.created_from)));
-        where += " AND created_at >= " + p;
-        counted += " AND day >= " + p + "::bigint / 86400000";
+        add("created_at >=", P(MillisOfDate(*f.created_from)));
+        counted.push_back(P(static_cast<int64_t>(f.created_from->days)));
       }
       if (f.created_to) {
-        const std::string p = add(P(CreatedBefore(*f.created_to)));
-        where += " AND created_at < " + p;
-        counted += " AND day < " + p + "::bigint / 86400000";
+        add("created_at <", P(CreatedBefore(*f.created_to)));
+        counted.push_back(P(static_cast<int64_t>(f.created_to->days)));
       }
       Params paged = params;
       paged.push_back(P(static_cast<int64_t>(f.per_page)));
@@ -381,11 +373,11 @@ class PostgresStore final : public Store {
       const std::string page_of =
           " FROM bookings WHERE " + where + " ORDER BY created_at DESC, seq DESC LIMIT $" +
           std::to_string(paged.size() - 1) + " OFFSET $" + std::to_string(paged.size());
-      // The count, the page and its children: one round trip, one snapshot.
+      // The total (from the per-day counters), the page and its children: one round trip,
+      // one snapshot.
       std::vector<pg::Query> queries = ChildQueries("SELECT id" + page_of, paged);
-      queries.insert(queries.begin(),
-                     {{"SELECT COALESCE(SUM(n), 0) FROM booking_counts WHERE " + counted, params},
-                      {"SELECT " + Cols(kBookingColumns) + page_of, paged}});
+      queries.insert(queries.begin(), {{CountBookingsSql(f, "$"), counted},
+                                       {"SELECT " + Cols(kBookingColumns) + page_of, paged}});
       TRIPSIM_ASSIGN_OR_RETURN(rows, c.ExecAll(queries, /*snapshot=*/true));
       BookingPage page;
       page.total = rows[0].Int(0, 0);
@@ -576,24 +568,21 @@ class PostgresStore final : public Store {
                                      "WHERE iccid = $3 AND promo_code IS NULL",
                                      {P(code), P(now), P(profile.iccid)})
                                   .status());
+      TRIPSIM_RETURN_IF_ERROR(
+          c.Exec("UPDATE promo_codes SET status = 'REDEEMED', redeemed_at = $1 WHERE code = $2",
+                 {P(now), P(code)})
+              .status());
       pc->status = domain::PromoStatus::kRedeemed;
       pc->redeemed_at = now;
       bool all = std::all_of(b.promo_codes.begin(), b.promo_codes.end(), [](const auto& p) {
         return p.status == domain::PromoStatus::kRedeemed ||
                p.status == domain::PromoStatus::kRevoked;
       });
-      // The booking before its code: their triggers' counter rows (booking_counts, then
-      // daily_stats) are then taken in the order a creation takes them, so the two cannot
-      // wait for each other.
       if (all) {
         b.status = domain::BookingStatus::kCompleted;
         TRIPSIM_RETURN_IF_ERROR(
             c.Exec("UPDATE bookings SET status = 'COMPLETED' WHERE id = $1", {P(b.id)}).status());
       }
-      TRIPSIM_RETURN_IF_ERROR(
-          c.Exec("UPDATE promo_codes SET status = 'REDEEMED', redeemed_at = $1 WHERE code = $2",
-                 {P(now), P(code)})
-              .status());
       TRIPSIM_RETURN_IF_ERROR(EnqueueWebhook(c, b.id, "promo_code.redeemed", code, now));
       out = {std::move(b), profile, true};
       return Status::Ok();

@@ -305,31 +305,21 @@ class SqliteStore final : public Store {
 
   Result<BookingPage> ListBookings(const std::string& partner_id, const BookingFilter& f) override {
     return Read<BookingPage>([&](Db& db) -> Result<BookingPage> {
-      // The bookings matching the filter, and the same filter over their counts per day (the
-      // bounds are whole UTC days): the total is a sum over days, not a count of bookings.
       std::string where = "partner_id = ?1";
-      std::string counted = "partner_id = ?1";
-      if (f.status) {
-        where += " AND status = ?2";
-        counted += " AND status = ?2";
-      }
-      if (f.created_from) {
-        where += " AND created_at >= ?3";
-        counted += " AND day >= ?3 / 86400000";
-      }
-      if (f.created_to) {
-        where += " AND created_at < ?4";
-        counted += " AND day < ?4 / 86400000";
-      }
+      if (f.status) where += " AND status = ?2";
+      if (f.created_from) where += " AND created_at >= ?3";
+      if (f.created_to) where += " AND created_at < ?4";
       auto bind = [&](Stmt& s) {
         s.Bind(1, partner_id);
         if (f.status) s.Bind(2, domain::BookingStatusName(*f.status));
         if (f.created_from) s.Bind(3, MillisOfDate(*f.created_from));
         if (f.created_to) s.Bind(4, CreatedBefore(*f.created_to));
       };
-      TRIPSIM_ASSIGN_OR_RETURN(
-          count, db.Prepare("SELECT COALESCE(SUM(n), 0) FROM booking_counts WHERE " + counted));
-      bind(count);
+      TRIPSIM_ASSIGN_OR_RETURN(count, db.Prepare(CountBookingsSql(f, "?")));
+      int n = 0;
+      count.Bind(++n, partner_id);
+      if (f.created_from) count.Bind(++n, static_cast<int64_t>(f.created_from->days));
+      if (f.created_to) count.Bind(++n, static_cast<int64_t>(f.created_to->days));
       if (count.Step() != Stmt::kRow) return count.Error();
       BookingPage page;
       page.total = count.Int(0);
