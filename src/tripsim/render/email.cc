@@ -1,5 +1,7 @@
 #include "tripsim/render/email.h"
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 #include <kainjow/mustache.hpp>
 
@@ -103,7 +105,7 @@ Result<Email> RenderEmail(const EmailInput& in) {
 
   std::vector<Email::Image> images;
   Data codes{Data::type::list};
-  std::string first_destination;
+  std::vector<std::string> destinations;  // each once, in the codes' order
   for (const domain::PromoCode& p : b.promo_codes) {
     if (p.status == domain::PromoStatus::kRevoked || p.status == domain::PromoStatus::kExpired) {
       continue;
@@ -111,7 +113,9 @@ Result<Email> RenderEmail(const EmailInput& in) {
     if (!in.message.promo_code.empty() && in.message.promo_code != p.code) continue;
     std::string redeem_url = in.public_url + "/redeem/" + p.code;
     std::string destination = p.destination.empty() ? "-" : DestinationName(p.destination);
-    if (first_destination.empty()) first_destination = destination;
+    if (std::find(destinations.begin(), destinations.end(), destination) == destinations.end()) {
+      destinations.push_back(destination);
+    }
     Data code;
     code.set("code", p.code);
     code.set("redeem_url", redeem_url);
@@ -131,11 +135,15 @@ Result<Email> RenderEmail(const EmailInput& in) {
     codes << code;
   }
   view.set("codes", codes);
+  // "Your eSIM for France is ready"; for a trip of several destinations, all of them.
+  std::string named;
+  for (const std::string& d : destinations) named += (named.empty() ? "" : ", ") + d;
   Data subject_values = values;
-  subject_values.set("destination", first_destination);
+  subject_values.set("destination", named);
 
   Email e;
-  e.subject = Translate(lang, "subject", subject_values);
+  e.subject =
+      Translate(lang, destinations.size() > 1 ? "subject_several" : "subject", subject_values);
   view.set("subject", e.subject);
   Template html{std::string(embedded::kEmailHtmlTemplate)};
   Template text{std::string(embedded::kEmailTextTemplate)};

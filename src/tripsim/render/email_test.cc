@@ -66,6 +66,20 @@ TEST(RenderEmail, SpeaksTheBookingsLanguageWithEnglishFallback) {
   EXPECT_NE(Render(MakeBooking("pl-PL", "A")).text.find("Hello A,"), std::string::npos);
 }
 
+TEST(RenderEmail, NamesEveryDestinationOfTheTripInTheSubject) {
+  domain::Booking b = MakeBooking(std::nullopt, "Ada");
+  b.promo_codes.push_back(b.promo_codes[0]);  // a second code for France: named once
+  b.promo_codes.back().code = "K7Q2-M9XD-4TPB";
+  b.promo_codes.push_back(b.promo_codes[0]);
+  b.promo_codes.back().code = "K7Q2-M9XD-4TPC";
+  b.promo_codes.back().destination = "JP";
+  EXPECT_EQ(Render(b).subject, "Your eSIMs are ready: France, Japan");
+  b.request.locale = "fr";
+  EXPECT_EQ(Render(b).subject, "Vos eSIM sont prêtes : France, Japan");
+  b.promo_codes.pop_back();
+  EXPECT_EQ(Render(b).subject, "Votre eSIM pour France est prête");
+}
+
 TEST(RenderEmail, EscapesEveryValueInHtml) {
   Email e = Render(MakeBooking(std::nullopt, "<script>alert(1)</script>"), "A & B <Travel>");
   EXPECT_EQ(e.html.find("<script>"), std::string::npos);
