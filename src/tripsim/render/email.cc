@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include <unicode/locid.h>
+#include <unicode/unistr.h>
+
 #include <boost/json.hpp>
 #include <kainjow/mustache.hpp>
 
@@ -38,7 +41,19 @@ std::string Translate(const json::object& lang, std::string_view key, const Data
   return t.render(values);
 }
 
-std::string DestinationName(const std::string& destination) {
+// A country's name in the email's language, from ICU's CLDR data ("JP" in "fr": "Japon");
+// the catalog's English name when ICU has none.
+std::string CountryName(const domain::Country& c, const std::string& lang) {
+  icu::UnicodeString name;
+  icu::Locale("und", c.alpha2.c_str()).getDisplayCountry(icu::Locale(lang.c_str()), name);
+  std::string out;
+  name.toUTF8String(out);
+  return out.empty() || out == c.alpha2 ? c.name : out;
+}
+
+// The destination of a code ("FR", or several countries "FR,DE"), named in `lang`; a region
+// code stays as it is.
+std::string DestinationName(const std::string& destination, const std::string& lang) {
   const auto& geo = domain::Geography::Builtin();
   std::string out;
   size_t start = 0;
@@ -47,7 +62,7 @@ std::string DestinationName(const std::string& destination) {
     if (comma == std::string::npos) comma = destination.size();
     std::string code = destination.substr(start, comma - start);
     const domain::Country* c = geo.FindCountry(code);
-    if (!code.empty()) out += (out.empty() ? "" : ", ") + (c ? c->name : code);
+    if (!code.empty()) out += (out.empty() ? "" : ", ") + (c ? CountryName(*c, lang) : code);
     start = comma + 1;
   }
   return out;
@@ -112,7 +127,8 @@ Result<Email> RenderEmail(const EmailInput& in) {
     }
     if (!in.message.promo_code.empty() && in.message.promo_code != p.code) continue;
     std::string redeem_url = in.public_url + "/redeem/" + p.code;
-    std::string destination = p.destination.empty() ? "-" : DestinationName(p.destination);
+    std::string destination =
+        p.destination.empty() ? "-" : DestinationName(p.destination, lang_code);
     if (std::find(destinations.begin(), destinations.end(), destination) == destinations.end()) {
       destinations.push_back(destination);
     }

@@ -59,6 +59,8 @@ TEST(RenderEmail, SpeaksTheBookingsLanguageWithEnglishFallback) {
   Email de = Render(MakeBooking("de-AT", "Jörg"));
   EXPECT_NE(de.text.find("Hallo Jörg,"), std::string::npos);
   EXPECT_NE(de.text.find("30 Tage"), std::string::npos);
+  EXPECT_NE(de.text.find("Reiseziel: Frankreich"), std::string::npos);  // the country too
+  EXPECT_EQ(de.subject, "Ihre eSIM für Frankreich ist bereit");
   EXPECT_NE(de.mime.find("Subject: =?UTF-8?B?"), std::string::npos);
   for (const char* locale : {"nl-NL", "fr", "es-ES", "it-CH"}) {
     EXPECT_EQ(Render(MakeBooking(locale, "A")).text.find("Hello"), std::string::npos) << locale;
@@ -75,7 +77,7 @@ TEST(RenderEmail, NamesEveryDestinationOfTheTripInTheSubject) {
   b.promo_codes.back().destination = "JP";
   EXPECT_EQ(Render(b).subject, "Your eSIMs are ready: France, Japan");
   b.request.locale = "fr";
-  EXPECT_EQ(Render(b).subject, "Vos eSIM sont prêtes : France, Japan");
+  EXPECT_EQ(Render(b).subject, "Vos eSIM sont prêtes : France, Japon");
   b.promo_codes.pop_back();
   EXPECT_EQ(Render(b).subject, "Votre eSIM pour France est prête");
 }
