@@ -78,6 +78,30 @@ TEST(Redeem, StagingHandsOutASyntheticProfileOnceAndThePageShowsItsQr) {
   EXPECT_EQ(decoded.out, activation + "\n");
 }
 
+// The traveller reads the page in the booking's language, else in the browser's; so are the
+// country named and the refusals worded.
+TEST(Redeem, ThePageSpeaksTheBookingsLanguageElseTheBrowsers) {
+  auto server = TripsimdProcess::Start({});
+  ASSERT_NE(server, nullptr);
+  json::object german = GuideBody("RDM-DE", "AT");
+  german["locale"] = "de-AT";
+  std::string code = FirstCode(*server, "RDM-DE", german);
+  RawResponse page =
+      RawRequest("GET", server->url() + "/redeem/" + code, {"Accept-Language: fr-FR,fr;q=0.9"});
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("<html lang=\"de\">"), std::string::npos);
+  EXPECT_NE(page.body.find("Meine eSIM abrufen"), std::string::npos);
+  EXPECT_NE(page.body.find("<strong>Österreich</strong>"), std::string::npos);
+  std::string plain = FirstCode(*server, "RDM-XX");  // no locale: the browser's language
+  RawResponse french = RawRequest("GET", server->url() + "/redeem/" + plain,
+                                  {"Accept-Language: fr-CH, fr;q=0.9, en;q=0.8"});
+  EXPECT_NE(french.body.find("Obtenir mon eSIM"), std::string::npos);
+  RawResponse unknown =
+      RawRequest("GET", server->url() + "/redeem/ZZZZ-ZZZZ-ZZZZ", {"Accept-Language: es"});
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_NE(unknown.body.find("Código desconocido"), std::string::npos);
+}
+
 TEST(Redeem, InventoryIsImportedWholeAndHandedOutOldestFirstOnceEvenConcurrently) {
   auto server = TripsimdProcess::Start({});
   ASSERT_NE(server, nullptr);

@@ -41,10 +41,9 @@ class GuessLimit {
         HttpResponse refused = ErrorResponse(s);
         if (page) {
           refused.content_type = "text/html; charset=utf-8";
-          refused.body =
-              render::RedeemErrorPage("Too many attempts",
-                                      "Too many unknown codes from your network. Please wait a "
-                                      "minute, then check the code in your email and try again.");
+          refused.body = render::RedeemErrorPage(
+              render::RedeemRefusal::kTooManyAttempts,
+              render::PageLanguage(std::nullopt, r.Header("accept-language").value_or("")));
           AddPageHeaders(refused);
         }
         return refused;
@@ -97,17 +96,21 @@ void AddPublicRoutes(Router& router, const AppDeps& deps, const AppOptions& opti
                                 render::InstallSteps())),
                             {}};
       });
-  add("GET", "/redeem/{promo_code}", true, [&deps](const HttpRequest&, const PathParams& p) {
+  // The traveller's page, in the booking's language, else the browser's.
+  add("GET", "/redeem/{promo_code}", true, [&deps](const HttpRequest& req, const PathParams& p) {
     const std::string& typed = p.at("promo_code");
     Result<store::Redemption> r = deps.bookings.FindRedemption(typed);
+    const std::string lang = render::PageLanguage(r.ok() ? r->booking.request.locale : std::nullopt,
+                                                  req.Header("accept-language").value_or(""));
     HttpResponse page{200, "text/html; charset=utf-8", "", {}};
     if (!r.ok()) {
-      page.status = r.status().code() == ErrorCode::kNotFound ? 404 : 503;
+      const bool unknown = r.status().code() == ErrorCode::kNotFound;
+      page.status = unknown ? 404 : 503;
       page.body = render::RedeemErrorPage(
-          "Unknown code", "This code does not exist. Check the code in your email.");
+          unknown ? render::RedeemRefusal::kUnknownCode : render::RedeemRefusal::kFailed, lang);
     } else if (!r->profile.iccid.empty()) {
-      Result<std::string> html = render::RedeemedPage(r->profile);
-      page.body = html.ok() ? *html : render::RedeemErrorPage("Error", "Please try again.");
+      Result<std::string> html = render::RedeemedPage(r->profile, lang);
+      page.body = html.ok() ? *html : render::RedeemErrorPage(render::RedeemRefusal::kFailed, lang);
     } else {
       const domain::PromoCode* code = nullptr;
       for (const auto& c : r->booking.promo_codes) {
@@ -117,10 +120,10 @@ void AddPublicRoutes(Router& router, const AppDeps& deps, const AppOptions& opti
       if (code->status == domain::PromoStatus::kRevoked ||
           r->booking.status == domain::BookingStatus::kCancelled) {
         page.status = 410;
-        page.body = render::RedeemErrorPage("Code revoked", "This code is no longer valid.");
+        page.body = render::RedeemErrorPage(render::RedeemRefusal::kRevoked, lang);
       } else if (code->status == domain::PromoStatus::kExpired || code->valid_until < today) {
         page.status = 410;
-        page.body = render::RedeemErrorPage("Code expired", "This code has expired.");
+        page.body = render::RedeemErrorPage(render::RedeemRefusal::kExpired, lang);
       } else {
         std::vector<std::string> choices;
         if (!code->package) {
@@ -131,8 +134,8 @@ void AddPublicRoutes(Router& router, const AppDeps& deps, const AppOptions& opti
               choices.push_back(c.alpha2);
           }
         }
-        page.body =
-            render::RedeemOfferPage(*code, "/api/promo-codes/" + code->code + "/redeem", choices);
+        page.body = render::RedeemOfferPage(*code, "/api/promo-codes/" + code->code + "/redeem",
+                                            choices, lang);
       }
     }
     AddPageHeaders(page);

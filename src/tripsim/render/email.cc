@@ -2,15 +2,13 @@
 
 #include <algorithm>
 
-#include <unicode/locid.h>
-#include <unicode/unistr.h>
-
 #include <boost/json.hpp>
 #include <kainjow/mustache.hpp>
 
 #include "tripsim/base/date.h"
 #include "tripsim/domain/geography.h"
 #include "tripsim/render/mime.h"
+#include "tripsim/render/names.h"
 #include "tripsim/render/qr.h"
 
 namespace tripsim::embedded {
@@ -39,33 +37,6 @@ std::string Translate(const json::object& lang, std::string_view key, const Data
   Template t{std::string(v->as_string())};
   t.set_custom_escape([](const std::string& s) { return s; });
   return t.render(values);
-}
-
-// A country's name in the email's language, from ICU's CLDR data ("JP" in "fr": "Japon");
-// the catalog's English name when ICU has none.
-std::string CountryName(const domain::Country& c, const std::string& lang) {
-  icu::UnicodeString name;
-  icu::Locale("und", c.alpha2.c_str()).getDisplayCountry(icu::Locale(lang.c_str()), name);
-  std::string out;
-  name.toUTF8String(out);
-  return out.empty() || out == c.alpha2 ? c.name : out;
-}
-
-// The destination of a code ("FR", or several countries "FR,DE"), named in `lang`; a region
-// code stays as it is.
-std::string DestinationName(const std::string& destination, const std::string& lang) {
-  const auto& geo = domain::Geography::Builtin();
-  std::string out;
-  size_t start = 0;
-  while (start <= destination.size()) {
-    size_t comma = destination.find(',', start);
-    if (comma == std::string::npos) comma = destination.size();
-    std::string code = destination.substr(start, comma - start);
-    const domain::Country* c = geo.FindCountry(code);
-    if (!code.empty()) out += (out.empty() ? "" : ", ") + (c ? CountryName(*c, lang) : code);
-    start = comma + 1;
-  }
-  return out;
 }
 
 std::string HostOf(const std::string& url) {

@@ -3,7 +3,9 @@
 // steps) after it; a clear message for unknown, revoked or expired codes.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tripsim/base/status.h"
@@ -17,10 +19,19 @@ std::string IosInstallUrl(const std::string& activation_code);
 // The install steps shown to travellers.
 const std::vector<std::string>& InstallSteps();
 
+// The language of a traveller's page, one the pages speak (en nl de fr es it): the booking's
+// locale when it names one, else the first of the browser's Accept-Language that does, else
+// English.
+std::string PageLanguage(const std::optional<std::string>& booking_locale,
+                         std::string_view accept_language);
+
 // `destinations` (alpha-2 codes) are offered to choose from when the code has no package yet.
 std::string RedeemOfferPage(const domain::PromoCode& code, const std::string& redeem_api_path,
-                            const std::vector<std::string>& destinations);
-Result<std::string> RedeemedPage(const domain::EsimProfile& profile);
-std::string RedeemErrorPage(const std::string& title, const std::string& message);
+                            const std::vector<std::string>& destinations, const std::string& lang);
+Result<std::string> RedeemedPage(const domain::EsimProfile& profile, const std::string& lang);
+
+// Why a page cannot offer or show an eSIM.
+enum class RedeemRefusal { kUnknownCode, kRevoked, kExpired, kTooManyAttempts, kFailed };
+std::string RedeemErrorPage(RedeemRefusal why, const std::string& lang);
 
 }  // namespace tripsim::render

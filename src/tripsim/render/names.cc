@@ -1,0 +1,49 @@
+#include "tripsim/render/names.h"
+
+#include <unicode/coll.h>
+#include <unicode/locid.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <memory>
+
+namespace tripsim::render {
+
+std::string CountryName(const domain::Country& c, const std::string& lang) {
+  icu::UnicodeString name;
+  icu::Locale("und", c.alpha2.c_str()).getDisplayCountry(icu::Locale(lang.c_str()), name);
+  std::string out;
+  name.toUTF8String(out);
+  return out.empty() || out == c.alpha2 ? c.name : out;
+}
+
+std::string DestinationName(std::string_view destination, const std::string& lang) {
+  const auto& geo = domain::Geography::Builtin();
+  std::string out;
+  size_t start = 0;
+  while (start <= destination.size()) {
+    size_t comma = destination.find(',', start);
+    if (comma == std::string_view::npos) comma = destination.size();
+    const std::string code(destination.substr(start, comma - start));
+    const domain::Country* c = geo.FindCountry(code);
+    if (!code.empty()) out += (out.empty() ? "" : ", ") + (c ? CountryName(*c, lang) : code);
+    start = comma + 1;
+  }
+  return out;
+}
+
+void SortByName(std::vector<std::pair<std::string, std::string>>& named, const std::string& lang) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::Collator> collator(
+      icu::Collator::createInstance(icu::Locale(lang.c_str()), status));
+  if (U_FAILURE(status) || collator == nullptr) {
+    std::sort(named.begin(), named.end());
+    return;
+  }
+  std::stable_sort(named.begin(), named.end(), [&](const auto& a, const auto& b) {
+    UErrorCode s = U_ZERO_ERROR;
+    return collator->compareUTF8(a.first, b.first, s) == UCOL_LESS;
+  });
+}
+
+}  // namespace tripsim::render

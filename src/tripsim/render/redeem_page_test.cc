@@ -1,0 +1,74 @@
+#include "tripsim/render/redeem_page.h"
+
+#include <gtest/gtest.h>
+
+namespace tripsim::render {
+namespace {
+
+domain::PromoCode Code(bool with_package) {
+  domain::PromoCode p;
+  p.code = "K7Q2-M9XD-4TPA";
+  p.destination = with_package ? "AT" : "";
+  if (with_package) {
+    p.package =
+        domain::Package{"at-5gb-30d", "Austria 5 GB", "sample", {"AT"},
+                        "",           5120,           30,       domain::PackageType::kDataLimited,
+                        {450, "EUR"}, {990, "EUR"},   false};
+  }
+  return p;
+}
+
+TEST(PageLanguage, BookingLocaleFirstThenTheBrowsersThenEnglish) {
+  EXPECT_EQ(PageLanguage("de-AT", "fr-FR,fr;q=0.9"), "de");
+  EXPECT_EQ(PageLanguage("pl-PL", "fr-FR,fr;q=0.9"), "fr");  // a locale we do not speak
+  EXPECT_EQ(PageLanguage(std::nullopt, "pl-PL, it;q=0.5, nl;q=0.8"), "nl");
+  EXPECT_EQ(PageLanguage(std::nullopt, "ES_es;q=0.2, *;q=0.9"), "es");
+  EXPECT_EQ(PageLanguage(std::nullopt, "de;q=0, pl"), "en");  // q=0 is "not this one"
+  EXPECT_EQ(PageLanguage(std::nullopt, ""), "en");
+  EXPECT_EQ(PageLanguage(std::nullopt, ";;,, ,q=,"), "en");
+}
+
+TEST(RedeemOfferPage, SpeaksTheTravellersLanguageWithCountryNames) {
+  std::string de = RedeemOfferPage(Code(true), "/api/promo-codes/K7Q2-M9XD-4TPA/redeem", {}, "de");
+  EXPECT_NE(de.find("<html lang=\"de\">"), std::string::npos);
+  EXPECT_NE(de.find("Paket: <strong>Austria 5 GB</strong> für <strong>Österreich</strong>"),
+            std::string::npos);
+  EXPECT_NE(de.find(">Meine eSIM abrufen</button>"), std::string::npos);
+  EXPECT_NE(de.find("status.textContent = \"Einen Moment…\";"), std::string::npos);
+  std::string en = RedeemOfferPage(Code(true), "/x", {}, "en");
+  EXPECT_NE(en.find(">Get my eSIM</button>"), std::string::npos);
+  EXPECT_NE(en.find("for <strong>Austria</strong>"), std::string::npos);
+}
+
+TEST(RedeemOfferPage, ListsDestinationsInTheLanguagesAlphabeticalOrder) {
+  std::string de = RedeemOfferPage(Code(false), "/x", {"PL", "AT", "NL"}, "de");
+  const size_t netherlands = de.find(">Niederlande</option>");
+  const size_t austria = de.find(">Österreich</option>");
+  const size_t poland = de.find(">Polen</option>");
+  ASSERT_NE(austria, std::string::npos);
+  EXPECT_LT(netherlands, austria);
+  EXPECT_LT(austria, poland);
+  EXPECT_NE(de.find("<strong>eSIM-Datenpaket</strong>"), std::string::npos);
+}
+
+TEST(RedeemedPage, ShowsTheEsimWithLocalizedSteps) {
+  domain::EsimProfile profile{"8988247000000000018", "smdp.example.com", "M-1", "", "sample", true};
+  auto fr = RedeemedPage(profile, "fr");
+  ASSERT_TRUE(fr.ok());
+  EXPECT_NE(fr->find("<h1>Installez votre eSIM</h1>"), std::string::npos);
+  EXPECT_NE(fr->find("<li>Sur Android : ouvrez Paramètres"), std::string::npos);
+  EXPECT_NE(fr->find("smdp.example.com"), std::string::npos);
+  EXPECT_NE(fr->find("Profil de test (staging)"), std::string::npos);
+}
+
+TEST(RedeemErrorPage, SaysWhyInTheTravellersLanguage) {
+  std::string it = RedeemErrorPage(RedeemRefusal::kExpired, "it");
+  EXPECT_NE(it.find("<h1>Codice scaduto</h1>"), std::string::npos);
+  EXPECT_NE(it.find("<p>Questo codice è scaduto.</p>"), std::string::npos);
+  std::string en = RedeemErrorPage(RedeemRefusal::kTooManyAttempts, "xx");
+  EXPECT_NE(en.find("<html lang=\"en\">"), std::string::npos);
+  EXPECT_NE(en.find("<h1>Too many attempts</h1>"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tripsim::render
