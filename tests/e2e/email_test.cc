@@ -229,6 +229,9 @@ TEST_F(EmailTest, ATravellerClaimsACodeIssuedWithoutEmail) {
           .status,
       404);
   EXPECT_EQ(RawRequest("GET", server->url() + "/claim/nope", {}).status, 404);
+  // In the browser's language when the booking names none.
+  RawResponse taken = RawRequest("GET", claim_url, {"Accept-Language: de-DE,de;q=0.9"});
+  EXPECT_NE(taken.body.find("Dieser Code wurde bereits angefordert."), std::string::npos);
 }
 
 TEST_F(EmailTest, TheHtmlEmailShowsTheQrCodeInChromium) {

@@ -141,7 +141,7 @@ void AddPublicRoutes(Router& router, const AppDeps& deps, const AppOptions& opti
     AddPageHeaders(page);
     return page;
   });
-  add("GET", "/claim/{uuid}", true, [&deps](const HttpRequest&, const PathParams& p) {
+  add("GET", "/claim/{uuid}", true, [&deps](const HttpRequest& req, const PathParams& p) {
     const std::string& uuid = p.at("uuid");
     Result<domain::Booking> b = deps.bookings.FindByPromoUuid(uuid);
     const domain::PromoCode* code = nullptr;
@@ -150,21 +150,23 @@ void AddPublicRoutes(Router& router, const AppDeps& deps, const AppOptions& opti
         if (c.uuid == uuid) code = &c;
       }
     }
-    std::string message;
+    std::optional<render::ClaimRefusal> refusal;
     int status = 200;
     if (code == nullptr) {
       status = 404;
-      message = "This link is not valid. Check the link in your booking confirmation.";
+      refusal = render::ClaimRefusal::kInvalidLink;
     } else if (code->status == domain::PromoStatus::kRevoked ||
                code->status == domain::PromoStatus::kExpired) {
       status = 410;
-      message = "This code is no longer valid.";
+      refusal = render::ClaimRefusal::kNoLongerValid;
     } else if (code->status != domain::PromoStatus::kIssued) {
-      message = "This code was already claimed. Check your inbox.";
+      refusal = render::ClaimRefusal::kAlreadyClaimed;
     }
+    const std::string lang = render::PageLanguage(b.ok() ? b->request.locale : std::nullopt,
+                                                  req.Header("accept-language").value_or(""));
     HttpResponse r{status,
                    "text/html; charset=utf-8",
-                   render::ClaimPage(code, "/api/promo-codes/claim/" + uuid, message),
+                   render::ClaimPage(code, "/api/promo-codes/claim/" + uuid, refusal, lang),
                    {}};
     AddPageHeaders(r);
     return r;

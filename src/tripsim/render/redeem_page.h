@@ -1,11 +1,10 @@
 // The traveller's redeem page (GET /redeem/{code}): the package and a button before
 // redemption; the eSIM (QR code of the activation code, the iOS one-tap link, manual entry,
-// steps) after it; a clear message for unknown, revoked or expired codes.
+// steps) after it; a clear message for unknown, revoked or expired codes. Each in the
+// language `lang` (PageLanguage, pages.h).
 #pragma once
 
-#include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "tripsim/base/status.h"
@@ -18,12 +17,6 @@ namespace tripsim::render {
 std::string IosInstallUrl(const std::string& activation_code);
 // The install steps shown to travellers.
 const std::vector<std::string>& InstallSteps();
-
-// The language of a traveller's page, one the pages speak (en nl de fr es it): the booking's
-// locale when it names one, else the first of the browser's Accept-Language that does, else
-// English.
-std::string PageLanguage(const std::optional<std::string>& booking_locale,
-                         std::string_view accept_language);
 
 // `destinations` (alpha-2 codes) are offered to choose from when the code has no package yet.
 std::string RedeemOfferPage(const domain::PromoCode& code, const std::string& redeem_api_path,

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tripsim/render/pages.h"
+
 namespace tripsim::render {
 namespace {
 
@@ -59,6 +61,20 @@ TEST(RedeemedPage, ShowsTheEsimWithLocalizedSteps) {
   EXPECT_NE(fr->find("<li>Sur Android : ouvrez Paramètres"), std::string::npos);
   EXPECT_NE(fr->find("smdp.example.com"), std::string::npos);
   EXPECT_NE(fr->find("Profil de test (staging)"), std::string::npos);
+}
+
+TEST(ClaimPage, AsksForTheEmailOrSaysWhyNotInTheTravellersLanguage) {
+  domain::PromoCode code = Code(true);
+  std::string nl = ClaimPage(&code, "/api/promo-codes/claim/u-1", std::nullopt, "nl");
+  EXPECT_NE(nl.find("<html lang=\"nl\">"), std::string::npos);
+  EXPECT_NE(nl.find("<label for=\"email\">E-mailadres</label>"), std::string::npos);
+  EXPECT_NE(nl.find("voor <strong>Oostenrijk</strong>"), std::string::npos);
+  EXPECT_NE(nl.find("\"Gelukt: kijk in je inbox.\""), std::string::npos);
+  std::string taken = ClaimPage(&code, "/x", ClaimRefusal::kAlreadyClaimed, "es");
+  EXPECT_NE(taken.find("Este código ya se ha solicitado."), std::string::npos);
+  EXPECT_EQ(taken.find("<form"), std::string::npos);
+  std::string invalid = ClaimPage(nullptr, "/x", ClaimRefusal::kInvalidLink, "en");
+  EXPECT_NE(invalid.find("This link is not valid."), std::string::npos);
 }
 
 TEST(RedeemErrorPage, SaysWhyInTheTravellersLanguage) {
