@@ -508,9 +508,9 @@ BEGIN
 END $$;
 )sql";
 
-// A list page's total (issue 3's `meta.total`) from the counters, not a count of the bookings:
-// each day's row also holds the bookings created that day by their current status (a partner
-// with a million bookings waited 80-450 ms per page for the count; docs/performance.md). The
+// A list page's `meta.total` from the counters, not a count of the bookings: each day's row
+// also holds the bookings created that day by their current status (a partner with a million
+// bookings waited 85-650 ms per page for the count; docs/performance.md). The
 // list's filters are whole days and a status, so the total is a sum over days. Kept by the
 // creation's own upsert (no other write per booking) and a trigger on status changes;
 // existing bookings are counted here, once. Bookings are never deleted (erasure blanks them);
@@ -565,9 +565,10 @@ END;
 )sql";
 
 // PostgreSQL: the same columns in each shard; the booking triggers add their deltas through
-// one more PL/pgSQL function (the shard of the calling backend, as tripsim_stats_add). The
-// trigger replaced first: creating it waits for the bookings being written by instances still
-// running and holds new ones until this commits, so the backfill counts every booking once.
+// one more PL/pgSQL function (to the calling backend's shard, as tripsim_stats_add). The
+// existing bookings are counted last, into a shard of their own: the ALTER and DROP before
+// wait for the bookings being written by instances still running and hold new ones until this
+// commits, so every booking is counted once.
 constexpr std::string_view kV7Postgres = R"sql(
 ALTER TABLE daily_stats ADD COLUMN bookings_confirmed BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE daily_stats ADD COLUMN bookings_completed BIGINT NOT NULL DEFAULT 0;

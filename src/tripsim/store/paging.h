@@ -1,6 +1,7 @@
 // Helpers shared by the Store implementations. Internal to store/.
 #pragma once
 
+#include <cctype>
 #include <string>
 #include <string_view>
 
@@ -22,23 +23,12 @@ inline int64_t CreatedBefore(Date to) { return MillisOfDate(Date{to.days + 1}); 
 // whole days. Its parameters, numbered in order after `mark` ("?" or "$"): the partner, then
 // the first day and the last day as day numbers, each when the filter has it.
 inline std::string CountBookingsSql(const BookingFilter& f, std::string_view mark) {
-  std::string sum;
-  if (!f.status) {
-    sum = "bookings_confirmed + bookings_completed + bookings_cancelled + bookings_expired";
-  } else {
-    switch (*f.status) {
-      case domain::BookingStatus::kConfirmed:
-        sum = "bookings_confirmed";
-        break;
-      case domain::BookingStatus::kCompleted:
-        sum = "bookings_completed";
-        break;
-      case domain::BookingStatus::kCancelled:
-        sum = "bookings_cancelled";
-        break;
-      case domain::BookingStatus::kExpired:
-        sum = "bookings_expired";
-        break;
+  std::string sum =
+      "bookings_confirmed + bookings_completed + bookings_cancelled + bookings_expired";
+  if (f.status) {  // its own column: bookings_<status in lower case>
+    sum = "bookings_";
+    for (char c : domain::BookingStatusName(*f.status)) {
+      sum += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
   }
   std::string sql = "SELECT COALESCE(SUM(" + sum + "), 0) FROM daily_stats WHERE partner_id = ";
