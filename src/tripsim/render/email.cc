@@ -1,12 +1,12 @@
 #include "tripsim/render/email.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include <boost/json.hpp>
 #include <kainjow/mustache.hpp>
 
 #include "tripsim/base/date.h"
-#include "tripsim/domain/geography.h"
 #include "tripsim/render/mime.h"
 #include "tripsim/render/names.h"
 #include "tripsim/render/qr.h"
@@ -59,7 +59,9 @@ std::string RfcDate(int64_t millis) {
 }  // namespace
 
 std::string EmailLanguage(const std::optional<std::string>& locale) {
-  std::string lang = locale ? locale->substr(0, 2) : "en";
+  // The primary subtag of the locale ("de-AT", "DE_de": "de"), as the pages read it.
+  std::string lang = locale ? locale->substr(0, locale->find_first_of("-_")) : "en";
+  for (char& ch : lang) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   return Strings().contains(lang) ? lang : "en";
 }
 

@@ -66,6 +66,8 @@ TEST(RenderEmail, SpeaksTheBookingsLanguageWithEnglishFallback) {
     EXPECT_EQ(Render(MakeBooking(locale, "A")).text.find("Hello"), std::string::npos) << locale;
   }
   EXPECT_NE(Render(MakeBooking("pl-PL", "A")).text.find("Hello A,"), std::string::npos);
+  EXPECT_EQ(EmailLanguage("NL_be"), "nl");  // any case, either separator
+  EXPECT_EQ(EmailLanguage("english"), "en");
 }
 
 TEST(RenderEmail, NamesEveryDestinationOfTheTripInTheSubject) {
