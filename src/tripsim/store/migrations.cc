@@ -510,11 +510,11 @@ END $$;
 
 // A list page's `meta.total` from the counters, not a count of the bookings: each day's row
 // also holds the bookings created that day by their current status (a partner with a million
-// bookings waited 85-650 ms per page for the count; docs/performance.md). The
-// list's filters are whole days and a status, so the total is a sum over days. Kept by the
-// creation's own upsert (no other write per booking) and a trigger on status changes;
-// existing bookings are counted here, once. Bookings are never deleted (erasure blanks them);
-// a deletion would still be counted.
+// bookings waited 85-650 ms per page for the count; docs/performance.md). The list's filters
+// are whole days and a status, so the total is a sum over days. Kept by the creation's own
+// upsert (no other write per booking) and a trigger on status changes; existing bookings are
+// counted here, once. Bookings are never deleted (erasure blanks them); a deletion would
+// still be counted.
 constexpr std::string_view kV7Sqlite = R"sql(
 ALTER TABLE daily_stats ADD COLUMN bookings_confirmed INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE daily_stats ADD COLUMN bookings_completed INTEGER NOT NULL DEFAULT 0;
