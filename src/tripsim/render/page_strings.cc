@@ -33,14 +33,23 @@ const json::object& PageStrings() {
   return strings.as_object();
 }
 
+namespace {
+
+// The strings of `lang`, or English's when the pages do not speak it.
+const json::object& StringsOf(const std::string& lang) {
+  const json::object& all = PageStrings();
+  return (all.contains(lang) ? all.at(lang) : all.at("en")).as_object();
+}
+
+}  // namespace
+
 Data PageView(const std::string& lang) {
-  const json::object& en = PageStrings().at("en").as_object();
-  const json::object* own =
-      PageStrings().if_contains(lang) ? &PageStrings().at(lang).as_object() : &en;
+  const json::object& en = StringsOf("en");
+  const json::object& own = StringsOf(lang);
   Data view;
   view.set("lang", PageStrings().contains(lang) ? lang : "en");
   for (const auto& [key, value] : en) {
-    const json::value* v = own->if_contains(key);
+    const json::value* v = own.if_contains(key);
     if (v == nullptr || v->kind() != value.kind()) v = &value;
     if (v->is_string()) {
       view.set("t_" + std::string(key), std::string(v->as_string()));
@@ -54,10 +63,8 @@ Data PageView(const std::string& lang) {
 }
 
 std::string PageText(const std::string& lang, std::string_view key) {
-  const json::object& en = PageStrings().at("en").as_object();
-  const json::object* own =
-      PageStrings().if_contains(lang) ? &PageStrings().at(lang).as_object() : &en;
-  const json::value* v = own->if_contains(key);
+  const json::object& en = StringsOf("en");
+  const json::value* v = StringsOf(lang).if_contains(key);
   return std::string((v != nullptr && v->is_string() ? *v : en.at(key)).as_string());
 }
 
