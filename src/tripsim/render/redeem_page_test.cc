@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tripsim/render/page_strings.h"
 #include "tripsim/render/pages.h"
 
 namespace tripsim::render {
@@ -18,6 +19,20 @@ domain::PromoCode Code(bool with_package) {
                         {450, "EUR"}, {990, "EUR"},   false};
   }
   return p;
+}
+
+// A translation without a string would show that one in English: none may lack one.
+TEST(PageStrings, EveryLanguageHasEveryStringOfEnglish) {
+  const auto& en = PageStrings().at("en").as_object();
+  for (const auto& [lang, strings] : PageStrings()) {
+    for (const auto& [key, value] : en) {
+      const boost::json::value* own = strings.as_object().if_contains(key);
+      ASSERT_NE(own, nullptr) << lang << " lacks " << key;
+      EXPECT_EQ(own->kind(), value.kind()) << lang << " " << key;
+      if (value.is_array()) EXPECT_EQ(own->as_array().size(), value.as_array().size()) << key;
+    }
+    EXPECT_EQ(strings.as_object().size(), en.size()) << lang << " has strings English lacks";
+  }
 }
 
 TEST(PageLanguage, BookingLocaleFirstThenTheBrowsersThenEnglish) {
