@@ -29,7 +29,9 @@ TEST(PageStrings, EveryLanguageHasEveryStringOfEnglish) {
       const boost::json::value* own = strings.as_object().if_contains(key);
       ASSERT_NE(own, nullptr) << lang << " lacks " << key;
       EXPECT_EQ(own->kind(), value.kind()) << lang << " " << key;
-      if (value.is_array()) EXPECT_EQ(own->as_array().size(), value.as_array().size()) << key;
+      if (value.is_array()) {
+        EXPECT_EQ(own->as_array().size(), value.as_array().size()) << lang << " " << key;
+      }
     }
     EXPECT_EQ(strings.as_object().size(), en.size()) << lang << " has strings English lacks";
   }
