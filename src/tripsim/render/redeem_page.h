@@ -15,7 +15,8 @@ namespace tripsim::render {
 
 // The iOS one-tap install link of an activation code.
 std::string IosInstallUrl(const std::string& activation_code);
-// The install steps shown to travellers.
+// The install steps in English, for the redeem API's answer (the page shows them in the
+// traveller's language).
 const std::vector<std::string>& InstallSteps();
 
 // `destinations` (alpha-2 codes) are offered to choose from when the code has no package yet.
