@@ -83,7 +83,8 @@ void BookingService::CreateAsync(const ActivePartner& partner, const BookingRequ
     if (existing.status().code() != ErrorCode::kNotFound) return existing.status();
     return std::nullopt;
   };
-  if (const int limit = partner.partner.daily_booking_limit; limit > 0) {
+  const int limit = partner.partner.daily_booking_limit;
+  if (limit > 0) {
     if (auto answer = repeat()) return done(std::move(*answer));
     // Checked before the write: requests in flight at the same moment may pass it together.
     const int64_t now = clock_.NowMillis();
@@ -101,7 +102,9 @@ void BookingService::CreateAsync(const ActivePartner& partner, const BookingRequ
   std::vector<FieldIssue> warnings;
   Result<Booking> booking = Build(partner, request, key, warnings);
   if (!booking.ok()) {
-    if (auto answer = repeat()) return done(std::move(*answer));
+    if (limit == 0) {  // with a limit, the repeat was looked up above already
+      if (auto answer = repeat()) return done(std::move(*answer));
+    }
     return done(booking.status());
   }
   booking->fingerprint = fingerprint;
