@@ -1,7 +1,6 @@
 #include "tripsim/render/email.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include <boost/json.hpp>
 #include <kainjow/mustache.hpp>
@@ -59,9 +58,7 @@ std::string RfcDate(int64_t millis) {
 }  // namespace
 
 std::string EmailLanguage(const std::optional<std::string>& locale) {
-  // The primary subtag of the locale ("de-AT", "DE_de": "de"), as the pages read it.
-  std::string lang = locale ? locale->substr(0, locale->find_first_of("-_")) : "en";
-  for (char& ch : lang) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  std::string lang = locale ? PrimaryLanguage(*locale) : "en";
   return Strings().contains(lang) ? lang : "en";
 }
 

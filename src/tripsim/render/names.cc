@@ -5,9 +5,16 @@
 #include <unicode/unistr.h>
 
 #include <algorithm>
+#include <cctype>
 #include <memory>
 
 namespace tripsim::render {
+
+std::string PrimaryLanguage(std::string_view tag) {
+  std::string out(tag.substr(0, tag.find_first_of("-_")));
+  for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
 
 std::string CountryName(const domain::Country& c, const std::string& lang) {
   icu::UnicodeString name;

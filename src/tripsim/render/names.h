@@ -1,5 +1,5 @@
-// Country and destination names in a traveller's language (ICU's CLDR display names), for the
-// emails and pages travellers read.
+// A traveller's language, and country and destination names in it (ICU's CLDR display names),
+// for the emails and pages travellers read.
 #pragma once
 
 #include <string>
@@ -10,6 +10,9 @@
 #include "tripsim/domain/geography.h"
 
 namespace tripsim::render {
+
+// The primary language of a locale or language tag, lower case ("de-AT", "DE_de": "de").
+std::string PrimaryLanguage(std::string_view tag);
 
 // The country's name in `lang` ("JP" in "fr": "Japon"); the catalog's English name when ICU
 // has none.

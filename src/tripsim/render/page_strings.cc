@@ -1,11 +1,11 @@
 #include "tripsim/render/page_strings.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdlib>
 #include <utility>
 #include <vector>
 
+#include "tripsim/render/names.h"
 #include "tripsim/render/pages.h"
 
 namespace tripsim::embedded {
@@ -16,17 +16,6 @@ namespace tripsim::render {
 
 using Data = kainjow::mustache::data;
 namespace json = boost::json;
-
-namespace {
-
-// The primary language of a tag ("de-AT" -> "de"), lower case.
-std::string Primary(std::string_view tag) {
-  std::string out(tag.substr(0, tag.find_first_of("-_")));
-  for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return out;
-}
-
-}  // namespace
 
 const json::object& PageStrings() {
   static const json::value strings = json::parse(embedded::kPageStrings);
@@ -70,8 +59,9 @@ std::string PageText(const std::string& lang, std::string_view key) {
 
 std::string PageLanguage(const std::optional<std::string>& booking_locale,
                          std::string_view accept_language) {
-  if (booking_locale && PageStrings().contains(Primary(*booking_locale))) {
-    return Primary(*booking_locale);
+  if (booking_locale) {
+    std::string lang = PrimaryLanguage(*booking_locale);
+    if (PageStrings().contains(lang)) return lang;
   }
   // "fr-CH, fr;q=0.9, en;q=0.8, *;q=0.5": the tags by weight, in order among equals.
   std::vector<std::pair<double, std::string>> wanted;
@@ -90,7 +80,7 @@ std::string PageLanguage(const std::optional<std::string>& booking_locale,
     }
     item.remove_prefix(std::min(item.find_first_not_of(' '), item.size()));
     item = item.substr(0, item.find(' '));
-    if (q > 0 && !item.empty()) wanted.emplace_back(q, Primary(item));
+    if (q > 0 && !item.empty()) wanted.emplace_back(q, PrimaryLanguage(item));
   }
   std::stable_sort(wanted.begin(), wanted.end(),
                    [](const auto& a, const auto& b) { return a.first > b.first; });
