@@ -83,6 +83,13 @@ class MemoryStore final : public Store {
       bool same_key = !b.idempotency_key.empty() && existing.idempotency_key == b.idempotency_key;
       if (same_ref || same_key) return CreateResult{existing, false};
     }
+    for (const auto& [id, existing] : bookings_) {
+      for (const auto& taken : existing.promo_codes) {
+        for (const auto& code : b.promo_codes) {
+          if (code.code == taken.code) return Status(ErrorCode::kAlreadyExists, "promo code taken");
+        }
+      }
+    }
     bookings_[b.id] = b;
     order_.push_back(b.id);
     Enqueue(b, "booking.created", "", b.created_at);

@@ -8,9 +8,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -213,6 +216,99 @@ TEST_P(StoreConformance, ConcurrentDuplicatesResolveToOneBooking) {
   EXPECT_EQ(created.load(), 1);
   for (const auto& id : ids) EXPECT_EQ(id, ids[0]);
   EXPECT_EQ(store_->ListBookings("pt_a", {})->total, 1);
+}
+
+// What the booking service does with every new booking: CreateBookingAsync, not waiting.
+// (PostgreSQL gathers these into batches of one transaction; SQLite into its group commit.)
+class Answers {
+ public:
+  std::function<void(Result<CreateResult>)> For(size_t i) {
+    return [this, i](Result<CreateResult> r) {
+      std::lock_guard lock(mu_);
+      results_[i] = std::move(r);
+      if (++answered_ == results_.size()) all_.notify_all();
+    };
+  }
+  explicit Answers(size_t n) : results_(n, Result<CreateResult>(Internal("no answer"))) {}
+  // Every answer, once all came (a test failure after a minute).
+  const std::vector<Result<CreateResult>>& Wait() {
+    std::unique_lock lock(mu_);
+    EXPECT_TRUE(
+        all_.wait_for(lock, std::chrono::minutes(1), [&] { return answered_ == results_.size(); }));
+    return results_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable all_;
+  std::vector<Result<CreateResult>> results_;
+  size_t answered_ = 0;
+};
+
+TEST_P(StoreConformance, BookingsCreatedTogetherAreEachStoredOnceWithTheirChildren) {
+  // 150 bookings submitted at once from three threads, every tenth booking_id twice.
+  constexpr size_t kCount = 150;
+  std::vector<Booking> bookings;
+  for (size_t i = 0; i < kCount; ++i) {
+    bookings.push_back(MakeBooking("pt_a", "TOGETHER-" + std::to_string(i % 10 == 9 ? i - 1 : i),
+                                   5000 + static_cast<int64_t>(i)));
+  }
+  Answers answers(kCount);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < 3; ++t) {
+    threads.emplace_back([&, t] {
+      for (size_t i = t; i < kCount; i += 3)
+        store_->CreateBookingAsync(bookings[i], answers.For(i));
+    });
+  }
+  for (auto& t : threads) t.join();
+  const std::vector<Result<CreateResult>>& results = answers.Wait();
+  int created = 0;
+  for (size_t i = 0; i < kCount; ++i) {
+    ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].status().message();
+    const std::string ref = *bookings[i].request.booking_id;
+    EXPECT_EQ(results[i]->booking.request.booking_id, ref);
+    if (!results[i]->created) continue;
+    ++created;
+    EXPECT_EQ(results[i]->booking, bookings[i]);
+    auto stored = store_->GetBooking("pt_a", bookings[i].id);
+    ASSERT_TRUE(stored.ok()) << ref;
+    EXPECT_EQ(*stored, bookings[i]);  // its promo codes and message too
+  }
+  // Of each pair, one made the booking and the other was answered with it.
+  EXPECT_EQ(created, 135);
+  for (size_t i = 9; i < kCount; i += 10) {
+    EXPECT_EQ(results[i]->booking.id, results[i - 1]->booking.id) << i;
+  }
+  EXPECT_EQ(store_->ListBookings("pt_a", {})->total, 135);
+  EXPECT_EQ(store_->QueueDepth(1'000'000)->messages, 135);  // one email each
+}
+
+TEST_P(StoreConformance, ABookingThatCannotBeStoredFailsAloneAmongThoseCreatedWithIt) {
+  Booking first = MakeBooking("pt_a", "FIRST");
+  ASSERT_TRUE(store_->CreateBooking(first)->created);
+  constexpr size_t kCount = 40;
+  std::vector<Booking> bookings;
+  for (size_t i = 0; i < kCount; ++i) {
+    bookings.push_back(MakeBooking("pt_a", "NEIGHBOUR-" + std::to_string(i)));
+  }
+  bookings[17].promo_codes[1].code = first.promo_codes[0].code;  // a promo code taken
+  Answers answers(kCount);
+  for (size_t i = 0; i < kCount; ++i) store_->CreateBookingAsync(bookings[i], answers.For(i));
+  const std::vector<Result<CreateResult>>& results = answers.Wait();
+  for (size_t i = 0; i < kCount; ++i) {
+    if (i == 17) {
+      EXPECT_FALSE(results[i].ok());
+      EXPECT_EQ(store_->FindBookingByReference("pt_a", "NEIGHBOUR-17").status().code(),
+                ErrorCode::kNotFound);  // nothing of it stays behind
+      continue;
+    }
+    ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].status().message();
+    EXPECT_TRUE(results[i]->created) << i;
+    EXPECT_EQ(*store_->GetBooking("pt_a", bookings[i].id), bookings[i]);
+  }
+  EXPECT_EQ(store_->ListBookings("pt_a", {})->total, static_cast<int64_t>(kCount));
+  EXPECT_EQ(store_->QueueDepth(1'000'000)->messages, static_cast<int64_t>(kCount));
 }
 
 TEST_P(StoreConformance, ListsNewestFirstWithPagingAndFilters) {

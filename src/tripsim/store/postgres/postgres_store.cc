@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <span>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 
 #include "tripsim/base/clock.h"
 #include "tripsim/base/ids.h"
 #include "tripsim/store/migrations.h"
 #include "tripsim/store/paging.h"
+#include "tripsim/store/postgres/create_batcher.h"
 #include "tripsim/store/postgres/pg.h"
 #include "tripsim/store/row_codec.h"
 
@@ -143,9 +145,44 @@ Result<std::string> BookingOfMessage(Conn& c, const std::string& message_id) {
   return r.Text(0, 0);
 }
 
-// The statements inserting the promo codes and messages of the new booking `b`.
-std::vector<pg::Query> ChildInserts(const Booking& b) {
+// The statement inserting the new booking `b` unless its booking_id or key is taken: it
+// returns the id when it inserted the row, nothing otherwise.
+pg::Query BookingInsert(const Booking& b) {
+  const domain::BookingRequest& r = b.request;
+  return {"INSERT INTO bookings (" + Cols(kBookingColumns) +
+              ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,"
+              "$20,$21,$22,$23,$24) ON CONFLICT DO NOTHING RETURNING id",
+          {P(b.id),
+           P(b.partner_id),
+           P(r.booking_id),
+           b.idempotency_key.empty() ? std::nullopt : P(b.idempotency_key),
+           P(b.fingerprint),
+           P(std::string(domain::BookingStatusName(b.status))),
+           P(b.created_at),
+           P(r.departure_date),
+           P(static_cast<int64_t>(r.departure().days)),
+           P(r.return_date),
+           P(r.email),
+           P(r.first_name),
+           P(r.last_name),
+           P(r.full_name),
+           P(r.title),
+           P(r.phone),
+           r.pax ? P(*r.pax) : std::nullopt,
+           P(r.flight_number),
+           P(r.gender),
+           P(r.locale),
+           P(r.external_id),
+           P(r.should_send_message),
+           P(JoinList(r.channels)),
+           P(EncodeSpecs(r.package_specifications))}};
+}
+
+// The statements inserting the promo codes and messages of the new booking `b`, and its
+// booking.created webhook.
+std::vector<pg::Query> ChildrenAndWebhook(const Booking& b) {
   std::vector<pg::Query> out;
+  out.reserve(b.promo_codes.size() + b.messages.size() + 1);
   for (size_t i = 0; i < b.promo_codes.size(); ++i) {
     const domain::PromoCode& p = b.promo_codes[i];
     out.push_back(
@@ -161,6 +198,7 @@ std::vector<pg::Query> ChildInserts(const Booking& b) {
   for (size_t i = 0; i < b.messages.size(); ++i) {
     out.push_back(MessageInsert(b.id, static_cast<int64_t>(i), b.messages[i]));
   }
+  out.push_back(WebhookInsert(b.id, "booking.created", "", b.created_at));
   return out;
 }
 
@@ -198,7 +236,10 @@ Status Migrate(Conn& c) {
 
 class PostgresStore final : public Store {
  public:
-  explicit PostgresStore(const PostgresOptions& o) : pool_(o.url, o.pool_size) {}
+  explicit PostgresStore(const PostgresOptions& o)
+      : pool_(o.url, o.pool_size),
+        batcher_([this](std::vector<pg::CreateJob>& jobs) { WriteBatch(jobs); },
+                 {.lanes = o.write_lanes, .max_batch = o.max_batch}) {}
 
   Status CreatePartner(const Partner& p) override {
     return Tx([&](Conn& c) -> Status {
@@ -276,56 +317,24 @@ class PostgresStore final : public Store {
   }
 
   Result<CreateResult> CreateBooking(const Booking& b) override {
-    CreateResult out;
     bool inserted = false;
     Status st = Tx([&](Conn& c) -> Status {
-      const domain::BookingRequest& r = b.request;
       // A duplicate (same partner and booking_id or key) waits for the first writer's commit,
       // then inserts nothing: the existing booking is read after this transaction.
-      TRIPSIM_ASSIGN_OR_RETURN(
-          rows,
-          c.Exec("INSERT INTO bookings (" + Cols(kBookingColumns) +
-                     ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,"
-                     "$20,$21,$22,$23,$24) ON CONFLICT DO NOTHING RETURNING id",
-                 {P(b.id),
-                  P(b.partner_id),
-                  P(r.booking_id),
-                  b.idempotency_key.empty() ? std::nullopt : P(b.idempotency_key),
-                  P(b.fingerprint),
-                  P(std::string(domain::BookingStatusName(b.status))),
-                  P(b.created_at),
-                  P(r.departure_date),
-                  P(static_cast<int64_t>(r.departure().days)),
-                  P(r.return_date),
-                  P(r.email),
-                  P(r.first_name),
-                  P(r.last_name),
-                  P(r.full_name),
-                  P(r.title),
-                  P(r.phone),
-                  r.pax ? P(*r.pax) : std::nullopt,
-                  P(r.flight_number),
-                  P(r.gender),
-                  P(r.locale),
-                  P(r.external_id),
-                  P(r.should_send_message),
-                  P(JoinList(r.channels)),
-                  P(EncodeSpecs(r.package_specifications))}));
+      pg::Query booking = BookingInsert(b);
+      TRIPSIM_ASSIGN_OR_RETURN(rows, c.Exec(booking.sql, booking.params));
       inserted = rows.size() == 1;
       if (!inserted) return Status::Ok();
       // The children and the webhook in one round trip.
-      std::vector<pg::Query> rest = ChildInserts(b);
-      rest.push_back(WebhookInsert(b.id, "booking.created", "", b.created_at));
-      return c.ExecAll(rest).status();
+      return c.ExecAll(ChildrenAndWebhook(b)).status();
     });
     if (!st.ok()) return st;
     if (inserted) return CreateResult{b, true};
-    Result<Booking> existing = b.request.booking_id
-                                   ? FindBookingByReference(b.partner_id, *b.request.booking_id)
-                                   : FindBookingByIdempotencyKey(b.partner_id, b.idempotency_key);
-    if (!existing.ok()) return existing.status();
-    out = {std::move(existing).value(), false};
-    return out;
+    return Twin(b);
+  }
+
+  void CreateBookingAsync(Booking b, std::function<void(Result<CreateResult>)> done) override {
+    batcher_.Submit({std::move(b), std::move(done)});
   }
 
   Result<Booking> GetBooking(const std::string& partner_id, const std::string& id) override {
@@ -896,6 +905,63 @@ class PostgresStore final : public Store {
   }
 
  private:
+  // Writes a batch of new bookings (CreateBatcher's lanes) in one transaction: the bookings in
+  // one round trip, then the children and webhooks of those inserted in a second, then one
+  // commit. A booking that would fail the batch (a constraint, a bad value) must not fail its
+  // neighbours: when the batch fails, each booking is written again alone (unless the database
+  // is out of reach, which fails them all at once).
+  void WriteBatch(std::vector<pg::CreateJob>& jobs) {
+    // In one order for every writer, so that two batches racing for the same booking_ids
+    // (another instance's) wait for each other rather than deadlock.
+    std::sort(jobs.begin(), jobs.end(), [](const pg::CreateJob& a, const pg::CreateJob& b) {
+      return std::tie(a.booking.partner_id, a.booking.request.booking_id,
+                      a.booking.idempotency_key) < std::tie(b.booking.partner_id,
+                                                            b.booking.request.booking_id,
+                                                            b.booking.idempotency_key);
+    });
+    std::vector<char> inserted(jobs.size(), 0);
+    Status st = Tx([&](Conn& c) -> Status {
+      std::vector<pg::Query> bookings;
+      bookings.reserve(jobs.size());
+      for (const pg::CreateJob& j : jobs) bookings.push_back(BookingInsert(j.booking));
+      TRIPSIM_ASSIGN_OR_RETURN(rows, c.ExecAll(bookings));
+      std::vector<pg::Query> children;
+      for (size_t i = 0; i < jobs.size(); ++i) {
+        inserted[i] = rows[i].size() == 1 ? 1 : 0;
+        if (!inserted[i]) continue;
+        std::vector<pg::Query> mine = ChildrenAndWebhook(jobs[i].booking);
+        std::move(mine.begin(), mine.end(), std::back_inserter(children));
+      }
+      if (children.empty()) return Status::Ok();
+      return c.ExecAll(children).status();
+    });
+    // The database out of reach fails the batch as a whole; anything else may be one
+    // booking's fault.
+    const bool alone = !st.ok() && st.code() != ErrorCode::kUnavailable;
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      pg::CreateJob& j = jobs[i];
+      if (alone) {
+        j.done(CreateBooking(j.booking));
+      } else if (!st.ok()) {
+        j.done(st);
+      } else if (inserted[i]) {
+        j.done(CreateResult{std::move(j.booking), true});
+      } else {
+        j.done(Twin(j.booking));
+      }
+    }
+  }
+
+  // The booking already stored under `b`'s booking_id or key, which kept `b` from being
+  // inserted.
+  Result<CreateResult> Twin(const Booking& b) {
+    Result<Booking> existing = b.request.booking_id
+                                   ? FindBookingByReference(b.partner_id, *b.request.booking_id)
+                                   : FindBookingByIdempotencyKey(b.partner_id, b.idempotency_key);
+    if (!existing.ok()) return existing.status();
+    return CreateResult{std::move(existing).value(), false};
+  }
+
   // Runs `fn` in a transaction, retrying it after a serialization failure or deadlock, and
   // once on a fresh connection when the pooled one turns out to be dead (a database restart).
   template <typename Fn>
@@ -964,6 +1030,7 @@ class PostgresStore final : public Store {
   }
 
   pg::Pool pool_;
+  pg::CreateBatcher batcher_;  // after the pool, which its lanes use until they stop
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 // PostgresStore: the Store on PostgreSQL 15 through libpq (design.md 7), for several tripsimd
-// instances sharing one database. Each write is one transaction on a pooled connection:
+// instances sharing one database. Each write is one transaction on a pooled connection (new
+// bookings from CreateBookingAsync are gathered into batches of a transaction each):
 // unique constraints with ON CONFLICT resolve concurrent duplicates across instances, row locks
 // (SELECT ... FOR UPDATE) serialize a cancellation, claim or redemption, and the outboxes are
 // claimed with FOR UPDATE SKIP LOCKED under a lease, so instances share the work and take over
@@ -20,6 +21,9 @@ struct PostgresOptions {
   std::string url;        // a libpq connection URI: postgresql://user:pass@host:port/db
   size_t pool_size = 16;  // connections at most
   bool migrate = true;    // apply pending migrations on open (under an advisory lock)
+  // Booking creations (Store::CreateBookingAsync) are written in batches, a transaction each:
+  size_t write_lanes = 2;  // batches written at the same time (a pooled connection each)
+  size_t max_batch = 64;   // bookings in one batch at most
 };
 
 // Connects (kUnavailable naming the problem when the database cannot be reached) and migrates.
