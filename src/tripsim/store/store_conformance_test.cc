@@ -246,11 +246,16 @@ class Answers {
 };
 
 TEST_P(StoreConformance, BookingsCreatedTogetherAreEachStoredOnceWithTheirChildren) {
-  // 150 bookings submitted at once from three threads, every tenth booking_id twice.
+  // 150 bookings submitted at once from three threads, every tenth booking_id twice; by tens,
+  // for a partner with a webhook URL and one without.
+  Partner hooked = *store_->GetPartner("pt_a");
+  hooked.webhook_url = "https://ota.example.com/hooks";
+  ASSERT_TRUE(store_->UpdatePartner(hooked).ok());
   constexpr size_t kCount = 150;
   std::vector<Booking> bookings;
   for (size_t i = 0; i < kCount; ++i) {
-    bookings.push_back(MakeBooking("pt_a", "TOGETHER-" + std::to_string(i % 10 == 9 ? i - 1 : i),
+    bookings.push_back(MakeBooking(i / 10 % 2 == 0 ? "pt_a" : "pt_b",
+                                   "TOGETHER-" + std::to_string(i % 10 == 9 ? i - 1 : i),
                                    5000 + static_cast<int64_t>(i)));
   }
   Answers answers(kCount);
@@ -271,7 +276,7 @@ TEST_P(StoreConformance, BookingsCreatedTogetherAreEachStoredOnceWithTheirChildr
     if (!results[i]->created) continue;
     ++created;
     EXPECT_EQ(results[i]->booking, bookings[i]);
-    auto stored = store_->GetBooking("pt_a", bookings[i].id);
+    auto stored = store_->GetBooking(bookings[i].partner_id, bookings[i].id);
     ASSERT_TRUE(stored.ok()) << ref;
     EXPECT_EQ(*stored, bookings[i]);  // its promo codes and message too
   }
@@ -280,8 +285,14 @@ TEST_P(StoreConformance, BookingsCreatedTogetherAreEachStoredOnceWithTheirChildr
   for (size_t i = 9; i < kCount; i += 10) {
     EXPECT_EQ(results[i]->booking.id, results[i - 1]->booking.id) << i;
   }
-  EXPECT_EQ(store_->ListBookings("pt_a", {})->total, 135);
+  EXPECT_EQ(store_->ListBookings("pt_a", {})->total, 72);
+  EXPECT_EQ(store_->ListBookings("pt_b", {})->total, 63);
   EXPECT_EQ(store_->QueueDepth(1'000'000)->messages, 135);  // one email each
+  auto events = store_->ListWebhookEvents("pt_a", 1000);
+  ASSERT_TRUE(events.ok());
+  EXPECT_EQ(events->size(), 72u);
+  for (const auto& e : *events) EXPECT_EQ(e.event, "booking.created");
+  EXPECT_TRUE(store_->ListWebhookEvents("pt_b", 1000)->empty());
 }
 
 TEST_P(StoreConformance, ABookingThatCannotBeStoredFailsAloneAmongThoseCreatedWithIt) {
