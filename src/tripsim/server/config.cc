@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "tripsim/base/log.h"
+#include "tripsim/store/postgres/postgres_store.h"
 
 namespace tripsim::server {
 namespace {
@@ -194,7 +195,11 @@ int HandlerThreads(const Config& c) {
   return IsPostgresUrl(c.store) ? 16 : 64;
 }
 
-size_t PostgresPoolSize(const Config& c) { return static_cast<size_t>(HandlerThreads(c)) + 4; }
+size_t PostgresPoolSize(const Config& c) {
+  constexpr size_t kBackgroundWorkers = 4;
+  return static_cast<size_t>(HandlerThreads(c)) + kBackgroundWorkers +
+         store::PostgresOptions{}.write_lanes;
+}
 
 Status Validate(const Config& c) {
   std::vector<FieldIssue> issues;

@@ -70,8 +70,9 @@ std::string RedactedStore(const std::string& store);
 // SQLite and 16 on PostgreSQL, where each handler holds a connection while it works and
 // threads beyond the connections would only queue for one (measured: docs/performance.md).
 int HandlerThreads(const Config& c);
-// The PostgreSQL connection pool: one connection per handler thread, and a few for the
-// background workers (outbox, webhooks, retention, dashboard counters).
+// The PostgreSQL connection pool: one connection per handler thread, a few for the background
+// workers (outbox, webhooks, retention, dashboard counters), and one per lane writing batches
+// of new bookings.
 size_t PostgresPoolSize(const Config& c);
 
 }  // namespace tripsim::server

@@ -79,10 +79,10 @@ TEST(Config, HandlerThreadsFollowTheStoreUnlessSet) {
   EXPECT_EQ(HandlerThreads(c), 64);  // SQLite: creation needs none, waiting writes batch
   c.store = "postgresql://tripsim@db/tripsim";
   EXPECT_EQ(HandlerThreads(c), 16);  // PostgreSQL: one connection per handler
-  EXPECT_EQ(PostgresPoolSize(c), 20u);
+  EXPECT_EQ(PostgresPoolSize(c), 22u);
   c.handler_threads = 40;
   EXPECT_EQ(HandlerThreads(c), 40);
-  EXPECT_EQ(PostgresPoolSize(c), 44u);
+  EXPECT_EQ(PostgresPoolSize(c), 46u);
   EXPECT_TRUE(Validate(c).ok());
   c.handler_threads = -1;
   c.io_threads = 100000;
