@@ -29,10 +29,12 @@
 namespace tripsim::server {
 namespace fs = std::filesystem;
 
-Result<std::unique_ptr<store::Store>> OpenStore(const Config& config, bool migrate) {
+Result<std::unique_ptr<store::Store>> OpenStore(const Config& config, bool migrate, StoreUse use) {
   if (IsPostgresUrl(config.store)) {
-    return store::OpenPostgresStore(
-        {.url = config.store, .pool_size = PostgresPoolSize(config), .migrate = migrate});
+    return store::OpenPostgresStore({.url = config.store,
+                                     .pool_size = PostgresPoolSize(config),
+                                     .fill_pool = use == StoreUse::kServer,
+                                     .migrate = migrate});
   }
   std::optional<std::string> path = SqlitePath(config.store);
   if (!path) {
@@ -125,7 +127,7 @@ int Serve(const Config& config) {
   };
   Result<std::string> master_key = LoadMasterKey(config);
   if (!master_key.ok()) return fail(master_key.status());
-  Result<std::unique_ptr<store::Store>> opened = OpenStore(config);
+  Result<std::unique_ptr<store::Store>> opened = OpenStore(config, true, StoreUse::kServer);
   if (!opened.ok()) return fail(opened.status());
   std::unique_ptr<store::Store> store = std::move(opened).value();
   SystemClock clock;

@@ -15,8 +15,13 @@
 
 namespace tripsim::server {
 
+// How a store is opened: for a command, or for the server (which on PostgreSQL opens its
+// pool's connections at start rather than during its first requests).
+enum class StoreUse { kCommand, kServer };
+
 // Opens the configured store (creating its folder), migrating it when `migrate`.
-Result<std::unique_ptr<store::Store>> OpenStore(const Config& config, bool migrate = true);
+Result<std::unique_ptr<store::Store>> OpenStore(const Config& config, bool migrate = true,
+                                                StoreUse use = StoreUse::kCommand);
 
 // The 32-byte master key: TRIPSIM_MASTER_KEY, or the key file (created with mode 0600 on
 // first use, staging only).

@@ -818,6 +818,44 @@ TEST(PostgresStore, AnUpgradedStoreCountsTheBookingsItHeld) {
 // With every connection in use, a released connection goes to the thread that has waited
 // longest, not to whichever asks next: a busy thread that releases and asks again at once
 // cannot keep it from the others (under load that starved requests for most of a second).
+// A loopback port nothing listens on (bound for a moment, then closed): connections to it
+// are refused at once.
+int ClosedPort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  (void)bind(fd, reinterpret_cast<sockaddr*>(&addr), len);
+  (void)getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+TEST(PostgresPool, FillOpensEveryConnectionBeforeAnyIsAskedFor) {
+  if (!std::getenv("TRIPSIM_TEST_POSTGRES_URL")) GTEST_SKIP() << "TRIPSIM_TEST_POSTGRES_URL unset";
+  const std::string base = std::getenv("TRIPSIM_TEST_POSTGRES_URL");
+  const std::string name = "fill-" + NewId("");  // this pool's connections, by name
+  pg::Pool pool(
+      base + (base.find('?') == std::string::npos ? "?" : "&") + "application_name=" + name, 4);
+  ASSERT_TRUE(pool.Fill({}).ok());
+  EXPECT_EQ(pool.open(), 4u);
+  auto admin = pg::Conn::Connect(base).value();
+  auto backends = admin->Exec("SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = $1",
+                              {pg::P(name)});
+  ASSERT_TRUE(backends.ok()) << backends.status().message();
+  EXPECT_EQ(backends->Int(0, 0), 4);  // connected, not one acquired yet
+  std::vector<pg::Pool::Lease> held;
+  for (int i = 0; i < 4; ++i) held.push_back(std::move(pool.Acquire()).value());
+  EXPECT_EQ(pool.open(), 4u);
+}
+
+TEST(PostgresPool, FillStopsAtTheFirstConnectionThatCannotBeOpened) {
+  pg::Pool pool("postgresql://tripsim@127.0.0.1:" + std::to_string(ClosedPort()) + "/none", 4);
+  EXPECT_EQ(pool.Fill({}).code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(pool.open(), 0u);
+}
+
 TEST(PostgresPool, AReleasedConnectionGoesToTheThreadWaitingLongest) {
   if (!std::getenv("TRIPSIM_TEST_POSTGRES_URL")) GTEST_SKIP() << "TRIPSIM_TEST_POSTGRES_URL unset";
   pg::Pool pool(std::getenv("TRIPSIM_TEST_POSTGRES_URL"), 1);

@@ -1,8 +1,10 @@
 #include "tripsim/store/postgres/pg.h"
 
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <thread>
 
 namespace tripsim::store::pg {
 
@@ -222,6 +224,39 @@ Result<Pool::Lease> Pool::Connect() {
     waiters_.clear();
   }
   return c.status();
+}
+
+Status Pool::Fill(std::stop_token stop) {
+  while (!stop.stop_requested()) {
+    bool reserved = false;
+    {
+      MutexLock lock(mu_);
+      if (open_ >= max_size_) return Status::Ok();
+      if (MayConnect()) {
+        open_ += 1;
+        connecting_ += 1;
+        reserved = true;
+      }
+    }
+    if (!reserved) {  // others are opening connections: let them
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      continue;
+    }
+    Result<std::unique_ptr<Conn>> c = Conn::Connect(url_);
+    MutexLock lock(mu_);
+    connecting_ -= 1;
+    if (!c.ok()) {
+      HandOver(nullptr);  // frees the slot (and offers it to a waiter)
+      return c.status();
+    }
+    HandOver(std::move(c).value());
+  }
+  return Status::Ok();
+}
+
+size_t Pool::open() const {
+  MutexLock lock(mu_);
+  return open_;
 }
 
 void Pool::Release(std::unique_ptr<Conn> c) {

@@ -13,6 +13,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -141,6 +142,13 @@ class Pool {
   // no connection is open, the threads waiting fail with it at once, rather than each trying
   // in turn while the server cannot be reached.
   Result<Lease> Acquire() EXCLUDES(mu_);
+  // Opens connections until the pool holds its most, one at a time, each handed to a waiting
+  // thread or kept idle, so that a burst of requests at start does not wait for connections
+  // being opened (a server starting). Returns when the pool is full, the first time a
+  // connection cannot be opened, or once `stop` is requested.
+  Status Fill(std::stop_token stop) EXCLUDES(mu_);
+  // Connections open or being opened.
+  size_t open() const EXCLUDES(mu_);
   static constexpr size_t kMaxConnecting = 2;
   const std::string& url() const { return url_; }
 
@@ -167,7 +175,7 @@ class Pool {
 
   const std::string url_;
   const size_t max_size_;
-  Mutex mu_;
+  mutable Mutex mu_;
   std::vector<std::unique_ptr<Conn>> idle_ GUARDED_BY(mu_);
   std::deque<Waiter*> waiters_ GUARDED_BY(mu_);  // oldest first
   size_t open_ GUARDED_BY(mu_) = 0;              // connections open or being opened

@@ -2,12 +2,16 @@
 
 #include <algorithm>
 #include <span>
+#include <stop_token>
 #include <string_view>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 
 #include "tripsim/base/clock.h"
 #include "tripsim/base/ids.h"
+#include "tripsim/base/log.h"
+#include "tripsim/base/thread_name.h"
 #include "tripsim/store/migrations.h"
 #include "tripsim/store/paging.h"
 #include "tripsim/store/postgres/create_batcher.h"
@@ -239,7 +243,15 @@ class PostgresStore final : public Store {
   explicit PostgresStore(const PostgresOptions& o)
       : pool_(o.url, o.pool_size),
         batcher_([this](std::vector<pg::CreateJob>& jobs) { WriteBatch(jobs); },
-                 {.lanes = o.write_lanes, .max_batch = o.max_batch}) {}
+                 {.lanes = o.write_lanes, .max_batch = o.max_batch}) {
+    if (o.fill_pool) {
+      filler_ = std::jthread([this](std::stop_token stop) {
+        NameThisThread("pg-pool-fill");
+        Status s = pool_.Fill(stop);
+        if (!s.ok()) log::Warn("store.pool_fill_failed", {{"error", s.message()}});
+      });
+    }
+  }
 
   Status CreatePartner(const Partner& p) override {
     return Tx([&](Conn& c) -> Status {
@@ -1031,6 +1043,7 @@ class PostgresStore final : public Store {
 
   pg::Pool pool_;
   pg::CreateBatcher batcher_;  // after the pool, which its lanes use until they stop
+  std::jthread filler_;        // opens the pool's connections at start; stopped first
 };
 
 }  // namespace

@@ -18,9 +18,10 @@
 namespace tripsim::store {
 
 struct PostgresOptions {
-  std::string url;        // a libpq connection URI: postgresql://user:pass@host:port/db
-  size_t pool_size = 16;  // connections at most
-  bool migrate = true;    // apply pending migrations on open (under an advisory lock)
+  std::string url;         // a libpq connection URI: postgresql://user:pass@host:port/db
+  size_t pool_size = 16;   // connections at most
+  bool fill_pool = false;  // open them all at once (in the background), not each on first use
+  bool migrate = true;     // apply pending migrations on open (under an advisory lock)
   // Booking creations (Store::CreateBookingAsync) are written in batches, a transaction each:
   size_t write_lanes = 2;  // batches written at the same time (a pooled connection each)
   size_t max_batch = 64;   // bookings in one batch at most
