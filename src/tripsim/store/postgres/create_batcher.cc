@@ -1,7 +1,7 @@
 #include "tripsim/store/postgres/create_batcher.h"
 
 #include <algorithm>
-#include <iterator>
+#include <optional>
 #include <string>
 
 #include "tripsim/base/thread_name.h"
@@ -19,37 +19,19 @@ CreateBatcher::CreateBatcher(Write write, BatchOptions options)
 }
 
 CreateBatcher::~CreateBatcher() {
-  {
-    MutexLock lock(mu_);
-    stopping_ = true;
-  }
-  work_.NotifyAll();
+  queue_.Close();
   for (std::thread& t : lanes_) t.join();
 }
 
 void CreateBatcher::Submit(CreateJob job) {
-  {
-    MutexLock lock(mu_);
-    if (!stopping_) {
-      queue_.push_back(std::move(job));
-      work_.NotifyOne();
-      return;
-    }
+  if (std::optional<CreateJob> refused = queue_.Push(std::move(job))) {
+    refused->done(Unavailable("the store is shutting down"));
   }
-  job.done(Unavailable("the store is shutting down"));
 }
 
 void CreateBatcher::Lane() {
   std::vector<CreateJob> batch;
-  for (;;) {
-    {
-      MutexLock lock(mu_);
-      work_.Wait(mu_, [&]() REQUIRES(mu_) { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and every job is written
-      const auto n = static_cast<ptrdiff_t>(std::min(queue_.size(), max_batch_));
-      std::move(queue_.begin(), queue_.begin() + n, std::back_inserter(batch));
-      queue_.erase(queue_.begin(), queue_.begin() + n);
-    }
+  while (queue_.Take(batch, max_batch_)) {  // until closed, and every job is written
     write_(batch);
     batch.clear();
   }

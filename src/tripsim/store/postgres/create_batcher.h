@@ -9,12 +9,11 @@
 //   batcher.Submit({std::move(booking), std::move(done)});
 #pragma once
 
-#include <deque>
 #include <functional>
 #include <thread>
 #include <vector>
 
-#include "tripsim/base/mutex.h"
+#include "tripsim/base/batch_queue.h"
 #include "tripsim/store/store.h"
 
 namespace tripsim::store::pg {
@@ -40,17 +39,14 @@ class CreateBatcher {
   CreateBatcher(const CreateBatcher&) = delete;
   CreateBatcher& operator=(const CreateBatcher&) = delete;
 
-  void Submit(CreateJob job) EXCLUDES(mu_);
+  void Submit(CreateJob job);
 
  private:
-  void Lane() EXCLUDES(mu_);
+  void Lane();
 
   const Write write_;
   const size_t max_batch_;
-  Mutex mu_;
-  CondVar work_;
-  std::deque<CreateJob> queue_ GUARDED_BY(mu_);
-  bool stopping_ GUARDED_BY(mu_) = false;
+  BatchQueue<CreateJob> queue_;
   std::vector<std::thread> lanes_;  // last: they start once the members above exist
 };
 

@@ -1,7 +1,7 @@
 #include "tripsim/store/sqlite/group_commit.h"
 
-#include <algorithm>
 #include <future>
+#include <optional>
 
 #include "tripsim/base/log.h"
 #include "tripsim/base/thread_name.h"
@@ -15,11 +15,7 @@ GroupCommitWriter::GroupCommitWriter(Db db, size_t max_batch)
       }) {}
 
 GroupCommitWriter::~GroupCommitWriter() {
-  {
-    MutexLock lock(mu_);
-    stopping_ = true;
-  }
-  work_cv_.NotifyOne();
+  queue_.Close();
   thread_.join();
 }
 
@@ -30,29 +26,14 @@ Status GroupCommitWriter::Submit(Job job) {
 }
 
 void GroupCommitWriter::SubmitAsync(Job job, Done done) {
-  {
-    MutexLock lock(mu_);
-    if (!stopping_) {
-      queue_.push_back({std::move(job), std::move(done), Status::Ok()});
-      work_cv_.NotifyOne();
-      return;
-    }
+  if (std::optional<Pending> refused = queue_.Push({std::move(job), std::move(done), {}})) {
+    refused->done(Unavailable("the store is shutting down"));
   }
-  done(Unavailable("the store is shutting down"));
 }
 
 void GroupCommitWriter::Loop() {
   std::vector<Pending> batch;
-  for (;;) {
-    {
-      MutexLock lock(mu_);
-      work_cv_.Wait(mu_, [&]() REQUIRES(mu_) { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and every job is done
-      const size_t n = std::min(queue_.size(), max_batch_);
-      std::move(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n),
-                std::back_inserter(batch));
-      queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
-    }
+  while (queue_.Take(batch, max_batch_)) {  // until closed, and every job is done
     RunBatch(batch);
     for (Pending& p : batch) p.done(std::move(p.result));
     batch.clear();

@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "tripsim/base/mutex.h"
+#include "tripsim/base/batch_queue.h"
 
 #include "tripsim/store/sqlite/db.h"
 
@@ -51,10 +51,7 @@ class GroupCommitWriter {
 
   Db db_;  // used by the writer thread only
   const size_t max_batch_;
-  Mutex mu_;
-  CondVar work_cv_;  // the writer waits for jobs
-  std::vector<Pending> queue_ GUARDED_BY(mu_);
-  bool stopping_ GUARDED_BY(mu_) = false;
+  BatchQueue<Pending> queue_;
   std::thread thread_;
 };
 
