@@ -6,8 +6,10 @@ SIGKILL at random moments and restarted. Afterwards:
     most one duplicate per kill;
   - no promo code was handed out twice.
 
-Usage: crash_test.py path/to/tripsimd [--kills N] [--clients N] [--seed S]
-Quick mode in scripts/test: 5 kills. Long mode: --kills 200.
+Usage: crash_test.py path/to/tripsimd [--kills N] [--clients N] [--seed S] [--postgres]
+Quick mode in scripts/test: 5 kills, on SQLite and on PostgreSQL. Long mode: --kills 200.
+With --postgres the store is a fresh database on the server TRIPSIM_TEST_POSTGRES_URL names
+(skipped, exit 77, without it), where new bookings are written in batches of a transaction.
 """
 import argparse
 import collections
@@ -29,10 +31,22 @@ ap.add_argument("binary")
 ap.add_argument("--kills", type=int, default=5)
 ap.add_argument("--clients", type=int, default=6)
 ap.add_argument("--seed", type=int, default=int(time.time()))
+ap.add_argument("--postgres", action="store_true")
 args = ap.parse_args()
 rng = random.Random(args.seed)
 work = tempfile.mkdtemp(prefix="tripsim-crash-")
-print(f"crash test: {args.kills} kills, {args.clients} clients, seed {args.seed}, in {work}")
+store_args, postgres = [], None
+if args.postgres:
+    base_url = os.environ.get("TRIPSIM_TEST_POSTGRES_URL")
+    if not base_url:
+        print("TRIPSIM_TEST_POSTGRES_URL is not set (scripts/test starts PostgreSQL): skipped")
+        sys.exit(77)
+    dbname = f"crash_{os.getpid()}"
+    subprocess.run(["psql", "-q", base_url, "-c", f"CREATE DATABASE {dbname}"], check=True)
+    postgres = base_url[: base_url.rfind("/") + 1] + dbname
+    store_args = ["--store", postgres]
+print(f"crash test: {args.kills} kills, {args.clients} clients, seed {args.seed}, "
+      f"{'PostgreSQL' if postgres else 'SQLite'}, in {work}")
 
 smtp, smtp_port, maildir = start_smtp(work)
 http_port = free_port()
@@ -44,7 +58,7 @@ def start_server():
     global server, partner
     server, events = start_tripsimd(
         [os.path.abspath(args.binary), "serve", "--listen", f"127.0.0.1:{http_port}",
-         "--mail", f"smtp://127.0.0.1:{smtp_port}"],
+         "--mail", f"smtp://127.0.0.1:{smtp_port}", *store_args],
         cwd=work, env=dict(os.environ, TRIPSIM_OUTBOX_LEASE_SECONDS="5"))
     if partner is None:  # the demo partner is printed by the first start only
         partner = Partner(events["url"], events["api_key"], events["api_secret"])
@@ -86,9 +100,13 @@ for t in threads:
     t.join()
 
 # Let the outbox finish, then check everything.
-def db(query):
-    out = subprocess.run(["sqlite3", "-json", os.path.join(work, "var", "tripsim.db"), query],
-                         capture_output=True, text=True, check=True).stdout
+def db(query):  # the rows as dictionaries
+    if postgres:
+        command = ["psql", "-qAt", postgres, "-c",
+                   f"SELECT COALESCE(json_agg(t), '[]') FROM ({query}) t"]
+    else:
+        command = ["sqlite3", "-json", os.path.join(work, "var", "tripsim.db"), query]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     return json.loads(out) if out.strip() else []
 
 # The backlog grows with the kills (a long run leaves tens of thousands of emails): wait while
@@ -114,7 +132,7 @@ for ref, bid in acked.items():
         failures.append(f"acknowledged booking {ref} stored {stored[ref]} times")
     elif ids[ref] != bid:
         failures.append(f"booking {ref} acknowledged as {bid} but stored as {ids[ref]}")
-codes = db("SELECT code, COUNT(*) AS n FROM promo_codes GROUP BY code HAVING n > 1")
+codes = db("SELECT code, COUNT(*) AS n FROM promo_codes GROUP BY code HAVING COUNT(*) > 1")
 if codes:
     failures.append(f"promo codes handed out twice: {codes}")
 messages = db("SELECT id, status FROM messages")
