@@ -4,6 +4,7 @@
 // export, and logs that carry request ids and no secrets or addresses.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -216,6 +217,11 @@ TEST_F(MonitoringTest, AScriptedScenarioGivesExactlyTheExpectedFigures) {
   EXPECT_NE(m.find("tripsim_http_request_duration_seconds_bucket{route=\"/api/"
                    "bookings\",method=\"POST\",le=\"+Inf\"}"),
             std::string::npos);
+  // The group commit: every write went through one (the bookings, the emails' outcomes...).
+  const double commits = Sample(m, "tripsim_store_commit_duration_seconds_count{store=\"sqlite\"}");
+  EXPECT_GE(commits, 1);
+  EXPECT_GE(Sample(m, "tripsim_store_committed_writes_total{store=\"sqlite\"}"),
+            std::max(commits, 3.0));
   ASSERT_TRUE(fs::exists("/usr/bin/promtool")) << "promtool (Debian prometheus): scripts/setup";
   std::ofstream(s.dir() + "/metrics.txt") << m;
   CommandResult check =

@@ -16,7 +16,7 @@ struct Declaration {
   const char* type;
   const char* help;
 };
-constexpr std::array<Declaration, 5> kDeclared = {{
+constexpr std::array<Declaration, 7> kDeclared = {{
     {"tripsim_http_requests_total", "counter", "HTTP requests answered, by route and status."},
     {"tripsim_http_request_duration_seconds", "histogram",
      "Time from a complete request to its response, by route."},
@@ -24,6 +24,10 @@ constexpr std::array<Declaration, 5> kDeclared = {{
     {"tripsim_webhook_deliveries_total", "counter",
      "Webhook delivery attempts by this instance, by result."},
     {"tripsim_smtp_send_duration_seconds", "histogram", "Time to hand one email to SMTP."},
+    {"tripsim_store_commit_duration_seconds", "histogram",
+     "Time of one group commit (its writes, then the commit and its sync), by store."},
+    {"tripsim_store_committed_writes_total", "counter",
+     "Writes committed by group commits, by store (over the commits' count: the mean batch)."},
 }};
 
 void AppendEscaped(std::string& out, const std::string& value) {

@@ -1,6 +1,7 @@
 #include "tripsim/store/postgres/postgres_store.h"
 
 #include <algorithm>
+#include <chrono>
 #include <span>
 #include <stop_token>
 #include <string_view>
@@ -11,6 +12,7 @@
 #include "tripsim/base/clock.h"
 #include "tripsim/base/ids.h"
 #include "tripsim/base/log.h"
+#include "tripsim/base/metrics.h"
 #include "tripsim/base/thread_name.h"
 #include "tripsim/store/migrations.h"
 #include "tripsim/store/paging.h"
@@ -932,6 +934,7 @@ class PostgresStore final : public Store {
                                                             b.booking.idempotency_key);
     });
     std::vector<char> inserted(jobs.size(), 0);
+    const auto start = std::chrono::steady_clock::now();
     Status st = Tx([&](Conn& c) -> Status {
       std::vector<pg::Query> bookings;
       bookings.reserve(jobs.size());
@@ -947,6 +950,11 @@ class PostgresStore final : public Store {
       if (children.empty()) return Status::Ok();
       return c.ExecAll(children).status();
     });
+    if (st.ok()) {
+      commit_seconds_->Observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      committed_->Add(static_cast<double>(jobs.size()));
+    }
     // The database out of reach fails the batch as a whole; anything else may be one
     // booking's fault.
     const bool alone = !st.ok() && st.code() != ErrorCode::kUnavailable;
@@ -1041,6 +1049,10 @@ class PostgresStore final : public Store {
     });
   }
 
+  HistogramSeries* const commit_seconds_ = Metrics::Global().Histogram(
+      "tripsim_store_commit_duration_seconds", {{"store", "postgres"}});  // the batches'
+  CounterSeries* const committed_ = Metrics::Global().Counter(
+      "tripsim_store_committed_writes_total", {{"store", "postgres"}});  // bookings in them
   pg::Pool pool_;
   pg::CreateBatcher batcher_;  // after the pool, which its lanes use until they stop
   std::jthread filler_;        // opens the pool's connections at start; stopped first

@@ -1,5 +1,6 @@
 #include "tripsim/store/sqlite/group_commit.h"
 
+#include <chrono>
 #include <future>
 #include <optional>
 
@@ -9,7 +10,13 @@
 namespace tripsim::store::sqlite {
 
 GroupCommitWriter::GroupCommitWriter(Db db, size_t max_batch)
-    : db_(std::move(db)), max_batch_(max_batch), thread_([this] {
+    : db_(std::move(db)),
+      max_batch_(max_batch),
+      commit_seconds_(Metrics::Global().Histogram("tripsim_store_commit_duration_seconds",
+                                                  {{"store", "sqlite"}})),
+      committed_(
+          Metrics::Global().Counter("tripsim_store_committed_writes_total", {{"store", "sqlite"}})),
+      thread_([this] {
         NameThisThread("sqlite-writer");
         Loop();
       }) {}
@@ -34,7 +41,11 @@ void GroupCommitWriter::SubmitAsync(Job job, Done done) {
 void GroupCommitWriter::Loop() {
   std::vector<Pending> batch;
   while (queue_.Take(batch, max_batch_)) {  // until closed, and every job is done
+    const auto start = std::chrono::steady_clock::now();
     RunBatch(batch);
+    commit_seconds_->Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    committed_->Add(static_cast<double>(batch.size()));
     for (Pending& p : batch) p.done(std::move(p.result));
     batch.clear();
   }

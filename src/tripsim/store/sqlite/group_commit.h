@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "tripsim/base/batch_queue.h"
+#include "tripsim/base/metrics.h"
 
 #include "tripsim/store/sqlite/db.h"
 
@@ -51,6 +52,8 @@ class GroupCommitWriter {
 
   Db db_;  // used by the writer thread only
   const size_t max_batch_;
+  HistogramSeries* const commit_seconds_;  // the batches' times, for /metrics
+  CounterSeries* const committed_;         // the jobs they held
   BatchQueue<Pending> queue_;
   std::thread thread_;
 };
