@@ -953,7 +953,7 @@ class PostgresStore final : public Store {
     if (st.ok()) {
       commit_seconds_->Observe(
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-      committed_->Add(static_cast<double>(jobs.size()));
+      committed_->Add(static_cast<double>(std::count(inserted.begin(), inserted.end(), 1)));
     }
     // The database out of reach fails the batch as a whole; anything else may be one
     // booking's fault.

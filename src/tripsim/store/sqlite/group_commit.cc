@@ -1,5 +1,6 @@
 #include "tripsim/store/sqlite/group_commit.h"
 
+#include <algorithm>
 #include <chrono>
 #include <future>
 #include <optional>
@@ -45,7 +46,8 @@ void GroupCommitWriter::Loop() {
     RunBatch(batch);
     commit_seconds_->Observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    committed_->Add(static_cast<double>(batch.size()));
+    committed_->Add(static_cast<double>(
+        std::count_if(batch.begin(), batch.end(), [](const Pending& p) { return p.result.ok(); })));
     for (Pending& p : batch) p.done(std::move(p.result));
     batch.clear();
   }
