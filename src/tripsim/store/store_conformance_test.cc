@@ -222,6 +222,8 @@ TEST_P(StoreConformance, ConcurrentDuplicatesResolveToOneBooking) {
 // (PostgreSQL gathers these into batches of one transaction; SQLite into its group commit.)
 class Answers {
  public:
+  explicit Answers(size_t n) : results_(n, Result<CreateResult>(Internal("no answer"))) {}
+  // The `done` of the i-th booking.
   std::function<void(Result<CreateResult>)> For(size_t i) {
     return [this, i](Result<CreateResult> r) {
       std::lock_guard lock(mu_);
@@ -229,7 +231,6 @@ class Answers {
       if (++answered_ == results_.size()) all_.notify_all();
     };
   }
-  explicit Answers(size_t n) : results_(n, Result<CreateResult>(Internal("no answer"))) {}
   // Every answer, once all came (a test failure after a minute).
   const std::vector<Result<CreateResult>>& Wait() {
     std::unique_lock lock(mu_);
