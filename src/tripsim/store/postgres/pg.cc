@@ -205,12 +205,17 @@ Result<Pool::Lease> Pool::Acquire() {
 }
 
 Result<Pool::Lease> Pool::Connect() {
+  TRIPSIM_ASSIGN_OR_RETURN(c, OpenReserved());
+  return Lease(this, std::move(c));
+}
+
+Result<std::unique_ptr<Conn>> Pool::OpenReserved() {
   Result<std::unique_ptr<Conn>> c = Conn::Connect(url_);
   MutexLock lock(mu_);
   connecting_ -= 1;
   if (c.ok()) {
     OfferSlot();  // the next waiter may open one now
-    return Lease(this, std::move(c).value());
+    return c;
   }
   open_ -= 1;
   if (open_ > connecting_) {
@@ -223,7 +228,7 @@ Result<Pool::Lease> Pool::Connect() {
     }
     waiters_.clear();
   }
-  return c.status();
+  return c;
 }
 
 Status Pool::Fill(std::stop_token stop) {
@@ -242,14 +247,9 @@ Status Pool::Fill(std::stop_token stop) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
       continue;
     }
-    Result<std::unique_ptr<Conn>> c = Conn::Connect(url_);
+    TRIPSIM_ASSIGN_OR_RETURN(c, OpenReserved());
     MutexLock lock(mu_);
-    connecting_ -= 1;
-    if (!c.ok()) {
-      HandOver(nullptr);  // frees the slot (and offers it to a waiter)
-      return c.status();
-    }
-    HandOver(std::move(c).value());
+    HandOver(std::move(c));
   }
   return Status::Ok();
 }

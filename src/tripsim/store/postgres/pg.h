@@ -163,6 +163,10 @@ class Pool {
 
   // Opens the connection whose slot the caller reserved.
   Result<Lease> Connect() EXCLUDES(mu_);
+  // Opens a connection in the slot the caller reserved, and frees the slot's "connecting" for
+  // the next one; when it fails, gives the slot up (and fails the waiters when nothing is
+  // open to wait for). Connect's and Fill's.
+  Result<std::unique_ptr<Conn>> OpenReserved() EXCLUDES(mu_);
   void Release(std::unique_ptr<Conn> c) EXCLUDES(mu_);
   // Gives `c` to the longest waiter, or keeps it idle; when null (a connection is gone), frees
   // its slot.
