@@ -314,61 +314,72 @@ void ParseTraveller(const json::object& o, BookingRequest& r, Checker& check) {
   }
 }
 
-json::value OptionalString(const std::optional<std::string>& s) {
-  return s ? json::value(*s) : json::value(nullptr);
+// The encoders below build each answer in one arena (`sp`, a monotonic resource on the stack of
+// the Encode* function that serializes it): every string and container of the document is
+// allocated there, and nothing is freed one by one.
+
+json::value OptionalString(const std::optional<std::string>& s, const json::storage_ptr& sp) {
+  return s ? json::value(*s, sp) : json::value(nullptr, sp);
 }
 
-json::object EncodeSpec(const PackageSpec& s) {
-  json::object o;
-  o["package_id"] = OptionalString(s.package_id);
+json::object EncodeSpec(const PackageSpec& s, const json::storage_ptr& sp) {
+  json::object o(sp);
+  o.reserve(5);
+  o["package_id"] = OptionalString(s.package_id, sp);
   if (s.destination_is_array) {
-    json::array a;
+    json::array a(sp);
     for (const auto& d : s.destinations) a.emplace_back(d);
     o["destination"] = std::move(a);
   } else {
     o["destination"] =
-        s.destinations.empty() ? json::value(nullptr) : json::value(s.destinations[0]);
+        s.destinations.empty() ? json::value(nullptr, sp) : json::value(s.destinations[0], sp);
   }
-  o["size"] = s.size_mb ? json::value(domain::FormatDataSize(*s.size_mb)) : json::value(nullptr);
-  o["package_type"] =
-      s.package_type ? json::value(domain::PackageTypeName(*s.package_type)) : json::value(nullptr);
+  o["size"] =
+      s.size_mb ? json::value(domain::FormatDataSize(*s.size_mb), sp) : json::value(nullptr, sp);
+  o["package_type"] = s.package_type ? json::value(domain::PackageTypeName(*s.package_type), sp)
+                                     : json::value(nullptr, sp);
   o["package_duration"] =
-      s.package_duration ? json::value(*s.package_duration) : json::value(nullptr);
+      s.package_duration ? json::value(*s.package_duration, sp) : json::value(nullptr, sp);
   return o;
 }
 
 // The stored request fields, in a fixed order.
 void EncodeRequestFields(const BookingRequest& r, json::object& o) {
-  o["booking_id"] = OptionalString(r.booking_id);
+  const json::storage_ptr& sp = o.storage();
+  o["booking_id"] = OptionalString(r.booking_id, sp);
   o["departure_date"] = r.departure_date;
-  o["return_date"] = OptionalString(r.return_date);
-  o["email"] = OptionalString(r.email);
-  o["first_name"] = OptionalString(r.first_name);
-  o["last_name"] = OptionalString(r.last_name);
-  o["full_name"] = OptionalString(r.full_name);
-  o["title"] = OptionalString(r.title);
-  o["phone"] = OptionalString(r.phone);
-  o["pax"] = r.pax ? json::value(*r.pax) : json::value(nullptr);
-  o["flight_number"] = OptionalString(r.flight_number);
-  o["gender"] = OptionalString(r.gender);
-  o["locale"] = OptionalString(r.locale);
-  o["external_id"] = OptionalString(r.external_id);
-  json::array specs;
-  for (const auto& s : r.package_specifications) specs.emplace_back(EncodeSpec(s));
+  o["return_date"] = OptionalString(r.return_date, sp);
+  o["email"] = OptionalString(r.email, sp);
+  o["first_name"] = OptionalString(r.first_name, sp);
+  o["last_name"] = OptionalString(r.last_name, sp);
+  o["full_name"] = OptionalString(r.full_name, sp);
+  o["title"] = OptionalString(r.title, sp);
+  o["phone"] = OptionalString(r.phone, sp);
+  o["pax"] = r.pax ? json::value(*r.pax, sp) : json::value(nullptr, sp);
+  o["flight_number"] = OptionalString(r.flight_number, sp);
+  o["gender"] = OptionalString(r.gender, sp);
+  o["locale"] = OptionalString(r.locale, sp);
+  o["external_id"] = OptionalString(r.external_id, sp);
+  json::array specs(sp);
+  specs.reserve(r.package_specifications.size());
+  for (const auto& s : r.package_specifications) specs.emplace_back(EncodeSpec(s, sp));
   o["package_specifications"] = std::move(specs);
-  json::array channels;
+  json::array channels(sp);
   for (const auto& c : r.channels) channels.emplace_back(c);
-  o["communication_options"] = {{"should_send_message", r.should_send_message},
-                                {"channels", std::move(channels)}};
+  json::object communication(sp);
+  communication["should_send_message"] = r.should_send_message;
+  communication["channels"] = std::move(channels);
+  o["communication_options"] = std::move(communication);
 }
 
-json::value OptionalTime(const std::optional<int64_t>& t) {
-  return t ? json::value(FormatTimestamp(*t)) : json::value(nullptr);
+json::value OptionalTime(const std::optional<int64_t>& t, const json::storage_ptr& sp) {
+  return t ? json::value(FormatTimestamp(*t), sp) : json::value(nullptr, sp);
 }
 
-json::object EncodePromoCode(const domain::PromoCode& p, const EncodeOptions& options) {
+json::object EncodePromoCode(const domain::PromoCode& p, const EncodeOptions& options,
+                             const json::storage_ptr& sp) {
   const domain::Geography& geo = domain::Geography::Builtin();
-  json::object o;
+  json::object o(sp);
   o.reserve(18);  // every member below: no rehash while it fills
   o["promo_code"] = p.code;
   o["uuid"] = p.uuid;
@@ -386,53 +397,77 @@ json::object EncodePromoCode(const domain::PromoCode& p, const EncodeOptions& op
     }
   }
   const domain::Country* country = geo.FindCountry(p.destination);
-  o["destination"] = p.destination.empty() ? json::value(nullptr) : json::value(p.destination);
-  o["iso3"] = country ? json::value(country->alpha3) : json::value(nullptr);
+  o["destination"] =
+      p.destination.empty() ? json::value(nullptr, sp) : json::value(p.destination, sp);
+  o["iso3"] = country ? json::value(country->alpha3, sp) : json::value(nullptr, sp);
   o["claim_url"] = options.public_url + "/claim/" + p.uuid;
   o["deep_link_url"] = options.public_url + "/redeem/" + p.code;
   o["valid_until"] = FormatDate(p.valid_until);
-  o["claimed_at"] = OptionalTime(p.claimed_at);
-  o["redeemed_at"] = OptionalTime(p.redeemed_at);
-  o["assignment"] = {{"strategy", p.assignment.strategy}, {"reason", p.assignment.reason}};
+  o["claimed_at"] = OptionalTime(p.claimed_at, sp);
+  o["redeemed_at"] = OptionalTime(p.redeemed_at, sp);
+  json::object assignment(sp);
+  assignment["strategy"] = p.assignment.strategy;
+  assignment["reason"] = p.assignment.reason;
+  o["assignment"] = std::move(assignment);
   return o;
 }
 
-json::object EncodeMessage(const domain::Message& m) {
-  return {{"id", m.id},
-          {"channel", m.channel},
-          {"kind", m.kind},
-          {"status", domain::MessageStatusName(m.status)},
-          {"attempts", m.attempts},
-          {"created_at", FormatTimestamp(m.created_at)},
-          {"sent_at", OptionalTime(m.sent_at)},
-          {"last_error", m.last_error.empty() ? json::value(nullptr) : json::value(m.last_error)}};
+json::object EncodeMessage(const domain::Message& m, const json::storage_ptr& sp) {
+  json::object o(sp);
+  o.reserve(8);
+  o["id"] = m.id;
+  o["channel"] = m.channel;
+  o["kind"] = m.kind;
+  o["status"] = domain::MessageStatusName(m.status);
+  o["attempts"] = m.attempts;
+  o["created_at"] = FormatTimestamp(m.created_at);
+  o["sent_at"] = OptionalTime(m.sent_at, sp);
+  o["last_error"] = m.last_error.empty() ? json::value(nullptr, sp) : json::value(m.last_error, sp);
+  return o;
 }
 
-json::object EncodeBookingObject(const domain::Booking& b, const EncodeOptions& options) {
-  json::object o;
+json::object EncodeBookingObject(const domain::Booking& b, const EncodeOptions& options,
+                                 const json::storage_ptr& sp) {
+  json::object o(sp);
   o.reserve(24);  // every member below: no rehash while it fills
   o["id"] = b.id;
   EncodeRequestFields(b.request, o);
   o["status"] = domain::BookingStatusName(b.status);
   o["created_at"] = FormatTimestamp(b.created_at);
-  json::array codes;
-  for (const auto& p : b.promo_codes) codes.emplace_back(EncodePromoCode(p, options));
+  json::array codes(sp);
+  codes.reserve(b.promo_codes.size());
+  for (const auto& p : b.promo_codes) codes.emplace_back(EncodePromoCode(p, options, sp));
   o["promo_codes"] = std::move(codes);
-  json::array messages;
-  for (const auto& m : b.messages) messages.emplace_back(EncodeMessage(m));
+  json::array messages(sp);
+  messages.reserve(b.messages.size());
+  for (const auto& m : b.messages) messages.emplace_back(EncodeMessage(m, sp));
   o["messages"] = std::move(messages);
   return o;
 }
 
-json::array EncodeIssues(const std::vector<FieldIssue>& issues) {
-  json::array a;
+json::array EncodeIssues(const std::vector<FieldIssue>& issues, const json::storage_ptr& sp = {}) {
+  json::array a(sp);
   for (const auto& i : issues) {
-    json::object d{{"field", i.field}, {"issue", i.issue}};
+    json::object d(sp);
+    d["field"] = i.field;
+    d["issue"] = i.issue;
     if (!i.existing_id.empty()) d["existing_id"] = i.existing_id;
     a.emplace_back(std::move(d));
   }
   return a;
 }
+
+// A monotonic arena for one answer: a booking's document fits the stack buffer; a list of many
+// takes more blocks from the heap as it grows.
+class Arena {
+ public:
+  const json::storage_ptr& get() const { return sp_; }
+
+ private:
+  unsigned char buffer_[16384];
+  json::monotonic_resource resource_{buffer_, sizeof buffer_};
+  json::storage_ptr sp_{&resource_};  // not owning: the documents go before their Arena
+};
 
 }  // namespace
 
@@ -503,13 +538,14 @@ Result<std::string> ParseClaimRequest(std::string_view body) {
 
 std::string EncodeWebhookData(const domain::Booking& booking, const std::string& subject_id,
                               const EncodeOptions& options) {
-  json::object data = EncodeBookingObject(booking, options);
+  Arena arena;
+  json::object data = EncodeBookingObject(booking, options, arena.get());
   for (const auto& m : booking.messages) {
-    if (!subject_id.empty() && m.id == subject_id) data["message"] = EncodeMessage(m);
+    if (!subject_id.empty() && m.id == subject_id) data["message"] = EncodeMessage(m, arena.get());
   }
   for (const auto& p : booking.promo_codes) {
     if (!subject_id.empty() && p.code == subject_id)
-      data["promo_code"] = EncodePromoCode(p, options);
+      data["promo_code"] = EncodePromoCode(p, options, arena.get());
   }
   return json::serialize(data);
 }
@@ -531,18 +567,24 @@ std::string EncodeRedemption(const domain::EsimProfile& profile, const std::stri
 
 std::string EncodeBookingResponse(const domain::Booking& booking, const EncodeOptions& options,
                                   const std::vector<FieldIssue>& warnings) {
-  json::object o{{"success", true}, {"data", EncodeBookingObject(booking, options)}};
-  if (!warnings.empty()) o["warnings"] = EncodeIssues(warnings);
+  Arena arena;
+  json::object o(arena.get());
+  o["success"] = true;
+  o["data"] = EncodeBookingObject(booking, options, arena.get());
+  if (!warnings.empty()) o["warnings"] = EncodeIssues(warnings, arena.get());
   return json::serialize(o);
 }
 
 std::string EncodeBookingList(const std::vector<domain::Booking>& bookings, int page, int per_page,
                               int64_t total, const EncodeOptions& options) {
-  json::array data;
-  for (const auto& b : bookings) data.emplace_back(EncodeBookingObject(b, options));
-  json::object o{{"success", true},
-                 {"data", std::move(data)},
-                 {"meta", {{"page", page}, {"perPage", per_page}, {"total", total}}}};
+  Arena arena;
+  json::array data(arena.get());
+  data.reserve(bookings.size());
+  for (const auto& b : bookings) data.emplace_back(EncodeBookingObject(b, options, arena.get()));
+  json::object o(arena.get());
+  o["success"] = true;
+  o["data"] = std::move(data);
+  o["meta"] = {{"page", page}, {"perPage", per_page}, {"total", total}};
   return json::serialize(o);
 }
 
