@@ -1,7 +1,9 @@
-// The partner API's JSON on the booking path: parsing the partner guide's POST /api/bookings
-// body, and encoding the booking that answers it (201 to a creation, 200 to a GET).
+// The JSON on the booking path: parsing the partner guide's POST /api/bookings body, encoding
+// the booking that answers it (201 to a creation, 200 to a GET), and reading back the columns
+// a stored booking keeps as JSON text (its specifications, each code's package snapshot).
 #include <benchmark/benchmark.h>
 
+#include "tripsim/store/row_codec.h"
 #include "tripsim/wire/booking_codec.h"
 
 namespace tripsim {
@@ -62,6 +64,27 @@ void BM_EncodeBookingResponse(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(wire::EncodeBookingResponse(b, options));
 }
 BENCHMARK(BM_EncodeBookingResponse);
+
+// Read back on every GET of a booking: its specifications, and each code's package snapshot
+// (here a regional one, the longest: every EU/EEA country).
+void BM_DecodeStoredColumns(benchmark::State& state) {
+  domain::Package eu{.id = "eu-10gb-30d",
+                     .name = "Europe (EU/EEA) 10 GB / 30 days",
+                     .provider = "sample",
+                     .countries = {"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI",
+                                   "FR", "GR", "HR", "HU", "IE", "IS", "IT", "LI", "LT", "LU",
+                                   "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK"},
+                     .region = "EU",
+                     .data_mb = 10 * 1024,
+                     .validity_days = 30};
+  const std::string snapshot = store::EncodePackage(eu);
+  const std::string specs = store::EncodeSpecs(GuideBooking().request.package_specifications);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(store::DecodeSpecs(specs));
+    benchmark::DoNotOptimize(store::DecodePackage(snapshot));
+  }
+}
+BENCHMARK(BM_DecodeStoredColumns);
 
 }  // namespace
 }  // namespace tripsim

@@ -27,6 +27,18 @@ std::optional<int64_t> GetOptInt(const json::object& o, std::string_view k) {
   return v && v->is_int64() ? std::optional<int64_t>(v->get_int64()) : std::nullopt;
 }
 
+// A row's JSON column is parsed, read into the domain type and dropped at once: its document
+// lives in an arena on the stack (a snapshot or a list of specifications fits in it), so
+// nothing in it is allocated or freed one by one.
+class ParseArena {
+ public:
+  json::value Parse(const std::string& text) { return json::parse(text, &resource_); }
+
+ private:
+  unsigned char buffer_[4096];
+  json::monotonic_resource resource_{buffer_, sizeof buffer_};
+};
+
 }  // namespace
 
 std::string EncodePackage(const domain::Package& p) {
@@ -48,7 +60,9 @@ std::string EncodePackage(const domain::Package& p) {
 
 Result<domain::Package> DecodePackage(const std::string& text) {
   try {
-    json::object o = json::parse(text).as_object();
+    ParseArena arena;
+    const json::value doc = arena.Parse(text);
+    const json::object& o = doc.as_object();
     domain::Package p;
     p.id = o.at("id").as_string();
     p.name = o.at("name").as_string();
@@ -87,7 +101,8 @@ std::string EncodeSpecs(const std::vector<domain::PackageSpec>& specs) {
 Result<std::vector<domain::PackageSpec>> DecodeSpecs(const std::string& text) {
   try {
     std::vector<domain::PackageSpec> out;
-    json::value doc = json::parse(text);
+    ParseArena arena;
+    const json::value doc = arena.Parse(text);
     for (const auto& v : doc.as_array()) {
       const json::object& o = v.as_object();
       domain::PackageSpec s;
