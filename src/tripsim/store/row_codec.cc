@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <sstream>
 
+#include "tripsim/base/json_arena.h"
+
 namespace tripsim::store {
 namespace json = boost::json;
 
@@ -27,18 +29,6 @@ std::optional<int64_t> GetOptInt(const json::object& o, std::string_view k) {
   return v && v->is_int64() ? std::optional<int64_t>(v->get_int64()) : std::nullopt;
 }
 
-// A row's JSON column is parsed, read into the domain type and dropped at once: its document
-// lives in an arena on the stack (a snapshot or a list of specifications fits in it), so
-// nothing in it is allocated or freed one by one.
-class ParseArena {
- public:
-  json::value Parse(const std::string& text) { return json::parse(text, &resource_); }
-
- private:
-  unsigned char buffer_[4096];
-  json::monotonic_resource resource_{buffer_, sizeof buffer_};
-};
-
 }  // namespace
 
 std::string EncodePackage(const domain::Package& p) {
@@ -60,7 +50,7 @@ std::string EncodePackage(const domain::Package& p) {
 
 Result<domain::Package> DecodePackage(const std::string& text) {
   try {
-    ParseArena arena;
+    JsonArena<4096> arena;
     const json::value doc = arena.Parse(text);
     const json::object& o = doc.as_object();
     domain::Package p;
@@ -101,7 +91,7 @@ std::string EncodeSpecs(const std::vector<domain::PackageSpec>& specs) {
 Result<std::vector<domain::PackageSpec>> DecodeSpecs(const std::string& text) {
   try {
     std::vector<domain::PackageSpec> out;
-    ParseArena arena;
+    JsonArena<4096> arena;
     const json::value doc = arena.Parse(text);
     for (const auto& v : doc.as_array()) {
       const json::object& o = v.as_object();

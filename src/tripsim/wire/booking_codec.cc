@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "tripsim/base/json_arena.h"
 #include "tripsim/wire/validate.h"
 
 namespace tripsim::wire {
@@ -314,9 +315,11 @@ void ParseTraveller(const json::object& o, BookingRequest& r, Checker& check) {
   }
 }
 
-// The encoders below build each answer in one arena (`sp`, a monotonic resource on the stack of
-// the Encode* function that serializes it): every string and container of the document is
-// allocated there, and nothing is freed one by one.
+// The encoders below build each answer in one arena (`sp`: the storage of the JsonArena on the
+// stack of the Encode* function that serializes it): every string and container of the
+// document is allocated there, and nothing is freed one by one. A booking's document fits the
+// arena's buffer; a list page's takes heap blocks as it grows.
+using AnswerArena = JsonArena<16384>;
 
 json::value OptionalString(const std::optional<std::string>& s, const json::storage_ptr& sp) {
   return s ? json::value(*s, sp) : json::value(nullptr, sp);
@@ -457,18 +460,6 @@ json::array EncodeIssues(const std::vector<FieldIssue>& issues, const json::stor
   return a;
 }
 
-// A monotonic arena for one answer: a booking's document fits the stack buffer; a list of many
-// takes more blocks from the heap as it grows.
-class Arena {
- public:
-  const json::storage_ptr& get() const { return sp_; }
-
- private:
-  unsigned char buffer_[16384];
-  json::monotonic_resource resource_{buffer_, sizeof buffer_};
-  json::storage_ptr sp_{&resource_};  // not owning: the documents go before their Arena
-};
-
 }  // namespace
 
 Result<BookingRequest> ParseCreateBooking(std::string_view body, const ParseOptions& options) {
@@ -538,14 +529,15 @@ Result<std::string> ParseClaimRequest(std::string_view body) {
 
 std::string EncodeWebhookData(const domain::Booking& booking, const std::string& subject_id,
                               const EncodeOptions& options) {
-  Arena arena;
-  json::object data = EncodeBookingObject(booking, options, arena.get());
+  AnswerArena arena;
+  json::object data = EncodeBookingObject(booking, options, arena.storage());
   for (const auto& m : booking.messages) {
-    if (!subject_id.empty() && m.id == subject_id) data["message"] = EncodeMessage(m, arena.get());
+    if (!subject_id.empty() && m.id == subject_id)
+      data["message"] = EncodeMessage(m, arena.storage());
   }
   for (const auto& p : booking.promo_codes) {
     if (!subject_id.empty() && p.code == subject_id)
-      data["promo_code"] = EncodePromoCode(p, options, arena.get());
+      data["promo_code"] = EncodePromoCode(p, options, arena.storage());
   }
   return json::serialize(data);
 }
@@ -567,21 +559,22 @@ std::string EncodeRedemption(const domain::EsimProfile& profile, const std::stri
 
 std::string EncodeBookingResponse(const domain::Booking& booking, const EncodeOptions& options,
                                   const std::vector<FieldIssue>& warnings) {
-  Arena arena;
-  json::object o(arena.get());
+  AnswerArena arena;
+  json::object o(arena.storage());
   o["success"] = true;
-  o["data"] = EncodeBookingObject(booking, options, arena.get());
-  if (!warnings.empty()) o["warnings"] = EncodeIssues(warnings, arena.get());
+  o["data"] = EncodeBookingObject(booking, options, arena.storage());
+  if (!warnings.empty()) o["warnings"] = EncodeIssues(warnings, arena.storage());
   return json::serialize(o);
 }
 
 std::string EncodeBookingList(const std::vector<domain::Booking>& bookings, int page, int per_page,
                               int64_t total, const EncodeOptions& options) {
-  Arena arena;
-  json::array data(arena.get());
+  AnswerArena arena;
+  json::array data(arena.storage());
   data.reserve(bookings.size());
-  for (const auto& b : bookings) data.emplace_back(EncodeBookingObject(b, options, arena.get()));
-  json::object o(arena.get());
+  for (const auto& b : bookings)
+    data.emplace_back(EncodeBookingObject(b, options, arena.storage()));
+  json::object o(arena.storage());
   o["success"] = true;
   o["data"] = std::move(data);
   o["meta"] = {{"page", page}, {"perPage", per_page}, {"total", total}};
