@@ -24,6 +24,7 @@ TEST(Dates, ConvertBetweenMillisAndCivil) {
   EXPECT_EQ(FormatDate(DateOfMillis(0)), "1970-01-01");
   EXPECT_EQ(FormatDate(DateOfMillis(1715558400000)), "2024-05-13");
   EXPECT_EQ(FormatTimestamp(1715558400123), "2024-05-13T00:00:00.123Z");
+  EXPECT_EQ(FormatTimestamp(1715558400000 + 47'229'045), "2024-05-13T13:07:09.045Z");
   EXPECT_EQ(ParseIsoDate("2026-07-22")->days - ParseIsoDate("2026-07-15")->days, 7);
 }
 
