@@ -33,9 +33,7 @@ class JsonArena {
   const boost::json::storage_ptr& storage() const { return storage_; }
   // Parses `text` into a document in the arena; throws boost::system::system_error when it is
   // not JSON.
-  boost::json::value Parse(std::string_view text) const {
-    return boost::json::parse(text, storage_);
-  }
+  boost::json::value Parse(std::string_view text) { return boost::json::parse(text, storage_); }
 
  private:
   unsigned char buffer_[kBufferBytes];
