@@ -317,8 +317,8 @@ void ParseTraveller(const json::object& o, BookingRequest& r, Checker& check) {
 
 // The encoders below build each answer in one arena (`sp`: the storage of the JsonArena on the
 // stack of the Encode* function that serializes it): every string and container of the
-// document is allocated there, and nothing is freed one by one. A booking's document fits the
-// arena's buffer; a list page's takes heap blocks as it grows.
+// document is allocated there, and nothing is freed one by one. A booking with a few codes fits
+// the arena's buffer; a larger one, or a list page, takes heap blocks as it grows.
 using AnswerArena = JsonArena<16384>;
 
 json::value OptionalString(const std::optional<std::string>& s, const json::storage_ptr& sp) {
