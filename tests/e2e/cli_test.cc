@@ -75,5 +75,86 @@ TEST(Cli, PartnerCliCreatesReadsAndCancelsBookings) {
   EXPECT_NE(denied.err.find("Invalid signature"), std::string::npos);
 }
 
+TEST(Cli, PartnerCliSendsTheWholeRequest) {
+  auto server = TripsimdProcess::Start({});
+  ASSERT_NE(server, nullptr);
+  std::map<std::string, std::string> env = {{"TRIPSIM_BASE_URL", server->url()},
+                                            {"TRIPSIM_API_KEY", server->api_key()},
+                                            {"TRIPSIM_API_SECRET", server->api_secret()}};
+  std::string cli = BinDir() + "/tripsim";
+  auto run = [&](std::vector<std::string> args) { return RunCommand(cli, args, "/tmp", env); };
+
+  // Three destinations are one trip: one package covers them, once per traveller.
+  CommandResult trip = run({"--json",
+                            "bookings",
+                            "create",
+                            "--booking-id",
+                            "CLI-TRIP",
+                            "--departure-date",
+                            DaysFromToday(10),
+                            "--return-date",
+                            DaysFromToday(20),
+                            "--email",
+                            "a@example.com",
+                            "--destination",
+                            "FR",
+                            "--destination",
+                            "DE",
+                            "--destination",
+                            "IT",
+                            "--pax",
+                            "2",
+                            "--locale",
+                            "nl",
+                            "--package-type",
+                            "data-limited",
+                            "--duration",
+                            "14"});
+  ASSERT_EQ(trip.exit_code, 0) << trip.err;
+  const auto answer = Json(trip.out);
+  const auto& data = answer.at("data");
+  EXPECT_EQ(data.at("locale").as_string(), "nl");
+  EXPECT_EQ(data.at("pax").as_int64(), 2);
+  EXPECT_EQ(data.at("package_specifications").as_array().size(), 1u);
+  const auto& codes = data.at("promo_codes").as_array();
+  ASSERT_EQ(codes.size(), 2u);
+  EXPECT_EQ(codes.at(0).at("package_id"), codes.at(1).at("package_id"));
+  EXPECT_GE(codes.at(0).at("package_duration").as_int64(), 14);
+
+  // No booking_id and no destination: the Idempotency-Key makes the retry a repeat, and the
+  // traveller chooses the destination when redeeming.
+  std::vector<std::string> keyed = {
+      "--json",           "bookings",       "create",  "--idempotency-key", "cli-key-1",
+      "--departure-date", DaysFromToday(5), "--email", "b@example.com"};
+  CommandResult first = run(keyed);
+  CommandResult again = run(keyed);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(Json(first.out).at("data").at("id"), Json(again.out).at("data").at("id"));
+  EXPECT_TRUE(Json(first.out).at("data").at("promo_codes").at(0).at("destination").is_null());
+
+  // Resend queues a second email; the list filters by creation date.
+  std::string id(Json(trip.out).at("data").at("id").as_string());
+  CommandResult resent = run({"--json", "bookings", "resend", id});
+  ASSERT_EQ(resent.exit_code, 0) << resent.err;
+  EXPECT_EQ(Json(resent.out).at("data").at("messages").as_array().size(), 2u);
+  EXPECT_NE(run({"bookings", "list", "--from", DaysFromToday(0)}).out.find("CLI-TRIP"),
+            std::string::npos);
+  CommandResult none = run({"bookings", "list", "--to", DaysFromToday(-1)});
+  EXPECT_EQ(none.out.find("CLI-TRIP"), std::string::npos) << none.out;
+  EXPECT_NE(none.out.find("0 in all"), std::string::npos) << none.out;
+
+  // A malformed option is refused before anything is sent; the server's refusal is shown
+  // with its details.
+  CommandResult bad_size = run({"bookings", "create", "--booking-id", "CLI-X", "--departure-date",
+                                DaysFromToday(5), "--size", "5XB"});
+  EXPECT_EQ(bad_size.exit_code, 2);
+  EXPECT_NE(bad_size.err.find("--size"), std::string::npos);
+  CommandResult refused = run({"bookings", "create", "--booking-id", "CLI-X", "--departure-date",
+                               DaysFromToday(5), "--pax", "0"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("pax: "), std::string::npos) << refused.err;
+}
+
 }  // namespace
 }  // namespace tripsim::testing

@@ -5,7 +5,10 @@
 #include <iomanip>
 #include <iostream>
 
+#include "tripsim/domain/booking.h"
+#include "tripsim/domain/package.h"
 #include "tripsim/sdk/client.h"
+#include "tripsim/wire/client_codec.h"
 
 namespace tripsim::cli {
 namespace {
@@ -86,6 +89,68 @@ int Output(const Result<sdk::Response>& r, bool as_json,
   return 0;
 }
 
+// The options of `bookings create`: the request's fields, and one package specification that
+// covers every --destination (none: the traveller chooses at redemption).
+struct CreateFlags {
+  domain::BookingRequest request;
+  std::vector<std::string> destinations;
+  std::optional<std::string> package_id, size, package_type;
+  std::optional<int> duration;
+  std::string idempotency_key;
+  bool no_message = false;
+
+  void AddTo(CLI::App* create) {
+    domain::BookingRequest& r = request;
+    create->add_option("--booking-id", r.booking_id, "your booking reference (3-100 characters)");
+    create->add_option("--idempotency-key", idempotency_key,
+                       "makes a retry without --booking-id safe (kept 24 h)");
+    create->add_option("--departure-date", r.departure_date, "YYYY-MM-DD")->required();
+    create->add_option("--return-date", r.return_date, "YYYY-MM-DD");
+    create->add_option("--email", r.email, "traveller's email (none: a claim link is issued)");
+    create->add_option("--first-name", r.first_name, "traveller's first name");
+    create->add_option("--last-name", r.last_name, "traveller's last name");
+    create->add_option("--full-name", r.full_name, "traveller's full name");
+    create->add_option("--title", r.title, "mr., ms., mrs., miss, dr. or prof.");
+    create->add_option("--phone", r.phone, "+ and digits, e.g. +31612345678");
+    create->add_option("--pax", r.pax, "travellers: one promo code each (default 1)");
+    create->add_option("--flight-number", r.flight_number, "letters and digits");
+    create->add_option("--gender", r.gender, "M, F or O");
+    create->add_option("--locale", r.locale, "the email's language, e.g. nl-NL or de");
+    create->add_option("--external-id", r.external_id, "any reference of yours");
+    create->add_option("--destination", destinations,
+                       "country or region code; repeat it for a trip through several");
+    create->add_option("--package-id", package_id, "this package and no other");
+    create->add_option("--size", size, "at least this much data, e.g. 5GB or 500MB");
+    create->add_option("--package-type", package_type, "data-limited, unlimited or starter");
+    create->add_option("--duration", duration, "valid at least this many days");
+    create->add_flag("--no-message", no_message, "do not email the traveller");
+  }
+
+  // The request to send; kInvalidArgument names the option whose value is not well formed.
+  Result<domain::BookingRequest> Request() const {
+    domain::BookingRequest r = request;
+    domain::PackageSpec spec;
+    spec.destinations = destinations;
+    spec.destination_is_array = destinations.size() > 1;
+    spec.package_id = package_id;
+    if (size) {
+      spec.size_mb = domain::ParseDataSize(*size);
+      if (!spec.size_mb) return InvalidArgument("--size must look like 500MB, 5GB or 1.5GB");
+    }
+    if (package_type) {
+      spec.package_type = domain::ParsePackageType(*package_type);
+      if (!spec.package_type) {
+        return InvalidArgument("--package-type must be data-limited, unlimited or starter");
+      }
+    }
+    spec.package_duration = duration;
+    r.package_specifications = {std::move(spec)};
+    r.should_send_message = !no_message;
+    r.channels = {"EMAIL"};
+    return r;
+  }
+};
+
 int Main(int argc, char** argv) {
   CLI::App app{"tripsim: the tripsim partner command line"};
   app.require_subcommand(1);
@@ -101,38 +166,32 @@ int Main(int argc, char** argv) {
 
   auto* bookings = app.add_subcommand("bookings", "create, read, list and cancel bookings");
   bookings->require_subcommand(1);
-  std::string booking_id, departure, return_date, email, first_name, last_name, size, id, status;
-  std::vector<std::string> destinations;
-  bool no_message = false;
+  CreateFlags c;
+  std::string id, status, from, to, size, package_type;
   bool external = false;
   int page = 1;
   int per_page = 20;
-  auto* create = bookings->add_subcommand("create", "create a booking");
-  create->add_option("--booking-id", booking_id, "your booking reference")->required();
-  create->add_option("--departure-date", departure, "YYYY-MM-DD")->required();
-  create->add_option("--return-date", return_date, "YYYY-MM-DD");
-  create->add_option("--email", email, "traveller's email")->required();
-  create->add_option("--first-name", first_name, "traveller's first name")->required();
-  create->add_option("--last-name", last_name, "traveller's last name")->required();
-  create->add_option("--destination", destinations, "country or region code (repeatable)")
-      ->required();
-  create->add_option("--size", size, "minimum data, e.g. 5GB");
-  create->add_flag("--no-message", no_message, "do not email the traveller");
+  auto* create = bookings->add_subcommand("create", "create a booking (one package per traveller)");
+  c.AddTo(create);
   auto* get = bookings->add_subcommand("get", "show one booking");
   get->add_option("id", id, "tripsim id (or your booking_id with --external)")->required();
   get->add_flag("--external", external, "the id is your booking_id");
   auto* list = bookings->add_subcommand("list", "list bookings, newest first");
   list->add_option("--status", status, "CONFIRMED, COMPLETED, CANCELLED or EXPIRED");
+  list->add_option("--from", from, "created on or after this UTC date, YYYY-MM-DD");
+  list->add_option("--to", to, "created on or before this UTC date, YYYY-MM-DD");
   list->add_option("--page", page, "page, from 1")->check(CLI::PositiveNumber);
   list->add_option("--per-page", per_page, "bookings per page (at most 100)")
       ->check(CLI::PositiveNumber);
   auto* cancel = bookings->add_subcommand("cancel", "cancel a booking");
   cancel->add_option("id", id, "tripsim id (or your booking_id with --external)")->required();
   cancel->add_flag("--external", external, "the id is your booking_id");
+  auto* resend = bookings->add_subcommand("resend", "email the traveller again");
+  resend->add_option("id", id, "tripsim id (bk_...)")->required();
 
   auto* packages = app.add_subcommand("packages", "the catalog you may use");
   packages->require_subcommand(1);
-  std::string destination, package_type;
+  std::string destination;
   auto* plist = packages->add_subcommand("list", "list packages");
   plist->add_option("--destination", destination, "country or region code");
   plist->add_option("--size", size, "minimum data, e.g. 5GB");
@@ -154,31 +213,31 @@ int Main(int argc, char** argv) {
                                : "/api/bookings/" + sdk::UrlEncode(id);
 
   if (create->parsed()) {
-    json::array specs;
-    for (const auto& d : destinations) {
-      json::object s{{"destination", d}};
-      if (!size.empty()) s["size"] = size;
-      specs.emplace_back(std::move(s));
+    Result<domain::BookingRequest> request = c.Request();
+    if (!request.ok()) {
+      std::cerr << "tripsim: " << request.status().message() << "\n";
+      return kUsageError;
     }
-    json::object body{{"booking_id", booking_id},
-                      {"departure_date", departure},
-                      {"email", email},
-                      {"first_name", first_name},
-                      {"last_name", last_name},
-                      {"package_specifications", std::move(specs)},
-                      {"communication_options",
-                       {{"should_send_message", !no_message}, {"channels", json::array{"EMAIL"}}}}};
-    if (!return_date.empty()) body["return_date"] = return_date;
-    return Output(client.Post("/api/bookings", json::serialize(body)), as_json, booking_table);
+    std::vector<std::pair<std::string, std::string>> headers;
+    if (!c.idempotency_key.empty()) headers.emplace_back("Idempotency-Key", c.idempotency_key);
+    return Output(
+        client.Send("POST", "/api/bookings", wire::EncodeBookingRequest(*request), headers),
+        as_json, booking_table);
   }
   if (get->parsed()) return Output(client.Get(by_id), as_json, booking_table);
   if (cancel->parsed()) return Output(client.Delete(by_id), as_json, booking_table);
+  if (resend->parsed()) {
+    return Output(client.Post(by_id + "/resend", ""), as_json, booking_table);
+  }
   if (list->parsed()) {
     std::string target =
         "/api/bookings?page=" + std::to_string(page) + "&perPage=" + std::to_string(per_page);
-    if (!status.empty()) target += "&status=" + sdk::UrlEncode(status);
+    for (const auto& [name, value] :
+         {std::pair{"status", status}, std::pair{"from", from}, std::pair{"to", to}}) {
+      if (!value.empty()) target += std::string("&") + name + "=" + sdk::UrlEncode(value);
+    }
     return Output(client.Get(target), as_json, [](const json::value& v) {
-      std::vector<int> w = {24, 20, 10, 12, 6};
+      std::vector<int> w = {29, 20, 10, 12, 6};
       PrintRow({"ID", "BOOKING_ID", "STATUS", "DEPARTURE", "CODES"}, w);
       for (const auto& b : v.at("data").as_array()) {
         PrintRow(

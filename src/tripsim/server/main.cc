@@ -29,7 +29,8 @@ struct CommonFlags {
 
   void AddTo(CLI::App* app) {
     app->add_option("--config", config_file, "TOML configuration file");
-    app->add_option("--store", store, "sqlite:PATH (default sqlite:var/tripsim.db)");
+    app->add_option("--store", store,
+                    "sqlite:PATH or postgresql://... (default sqlite:var/tripsim.db)");
     app->add_option("--env", env, "staging or production (default staging)")
         ->check(CLI::IsMember({"staging", "production"}));
   }
@@ -196,13 +197,15 @@ int Main(int argc, char** argv) {
   partner_common.AddTo(p_list);
   std::map<std::string, CLI::App*> by_id_commands;
   int grace_hours = 24;
-  for (const char* name : {"enable", "disable", "rotate-secret", "webhooks", "dashboard-token"}) {
-    auto* sub =
-        partner->add_subcommand(name, std::string(name) == "webhooks"
-                                          ? "the partner's webhook events, dead letters included"
-                                      : std::string(name) == "dashboard-token"
-                                          ? "issue a dashboard token that sees only this partner"
-                                          : std::string(name) + " a partner");
+  const std::pair<const char*, const char*> by_id[] = {
+      {"enable", "let a disabled partner sign requests again"},
+      {"disable", "refuse the partner's requests (403) until it is enabled"},
+      {"rotate-secret", "issue a new API secret and print it once"},
+      {"webhooks", "the partner's webhook events, dead letters included"},
+      {"dashboard-token", "issue a dashboard token that sees only this partner"},
+  };
+  for (const auto& [name, description] : by_id) {
+    auto* sub = partner->add_subcommand(name, description);
     partner_common.AddTo(sub);
     sub->add_option("--partner", pf.partner_id, "partner id")->required();
     if (std::string(name) == "rotate-secret") {
