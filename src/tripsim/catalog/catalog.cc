@@ -21,6 +21,7 @@ namespace {
 
 // The raw text fields of one package, whatever the file format.
 struct RawRow {
+  std::string where;  // how problems name the row: "packages[3]." or "row 4 "
   std::string id, name, provider, region, data, type, cost, price, validity;
   std::vector<std::string> countries;
   bool countries_ok = true;
@@ -99,7 +100,7 @@ std::string StringField(const json::object& o, std::string_view key) {
 
 Result<std::vector<RawRow>> ReadJson(std::string_view text) {
   boost::system::error_code ec;
-  json::value doc = json::parse(text, ec);
+  json::value doc = json::parse(WithoutByteOrderMark(text), ec);
   if (ec) return InvalidArgument("catalog is not valid JSON: " + ec.message());
   const json::value* list = doc.is_object() ? doc.get_object().if_contains("packages") : nullptr;
   if (list == nullptr || !list->is_array()) {
@@ -108,6 +109,7 @@ Result<std::vector<RawRow>> ReadJson(std::string_view text) {
   std::vector<RawRow> rows;
   for (const json::value& v : list->get_array()) {
     RawRow r;
+    r.where = "packages[" + std::to_string(rows.size()) + "].";
     if (!v.is_object()) {
       r.countries_ok = false;
       rows.push_back(r);
@@ -141,27 +143,30 @@ Result<std::vector<RawRow>> ReadJson(std::string_view text) {
 }
 
 Result<std::vector<RawRow>> ReadCsv(std::string_view text) {
-  std::istringstream in{std::string(text)};
-  std::string line;
-  if (!std::getline(in, line)) return InvalidArgument("catalog CSV is empty");
-  std::vector<std::string> header = SplitCsvLine(line);
-  std::map<std::string, size_t> col;
-  for (size_t i = 0; i < header.size(); ++i) col[header[i]] = i;
-  for (const char* required : {"id", "name", "provider", "countries", "region", "data",
-                               "validity_days", "type", "cost", "price"}) {
-    if (!col.contains(required)) {
-      return InvalidArgument(std::string("catalog CSV header lacks the column ") + required);
-    }
-  }
+  TRIPSIM_ASSIGN_OR_RETURN(table,
+                           CsvTable::Parse(text,
+                                           {"id", "name", "provider", "countries", "region", "data",
+                                            "validity_days", "type", "cost", "price"},
+                                           "catalog"));
+  const size_t id = table.column("id"), name = table.column("name"),
+               provider = table.column("provider"), countries = table.column("countries"),
+               region = table.column("region"), data = table.column("data"),
+               validity = table.column("validity_days"), type = table.column("type"),
+               cost = table.column("cost"), price = table.column("price");
   std::vector<RawRow> rows;
-  while (std::getline(in, line)) {
-    if (line.empty() || line == "\r") continue;
-    std::vector<std::string> f = SplitCsvLine(line);
-    f.resize(header.size());
-    RawRow r{f[col["id"]],     f[col["name"]],  f[col["provider"]],
-             f[col["region"]], f[col["data"]],  f[col["type"]],
-             f[col["cost"]],   f[col["price"]], f[col["validity_days"]]};
-    std::istringstream cs(f[col["countries"]]);
+  for (const CsvTable::Row& row : table.rows()) {
+    const std::vector<std::string>& f = row.fields;
+    RawRow r{"row " + std::to_string(row.line) + " ",
+             f[id],
+             f[name],
+             f[provider],
+             f[region],
+             f[data],
+             f[type],
+             f[cost],
+             f[price],
+             f[validity]};
+    std::istringstream cs(f[countries]);
     for (std::string c; cs >> c;) r.countries.push_back(c);
     rows.push_back(std::move(r));
   }
@@ -177,12 +182,10 @@ Result<std::vector<Package>> ParseCatalogFile(std::string_view text, Format form
   std::vector<Package> out;
   std::vector<FieldIssue> issues;
   std::set<std::string> ids;
-  for (size_t i = 0; i < rows->size(); ++i) {
-    std::string where = format == Format::kJson ? "packages[" + std::to_string(i) + "]."
-                                                : "row " + std::to_string(i + 2) + " ";
-    std::optional<Package> p = BuildPackage((*rows)[i], where, geo, issues);
+  for (const RawRow& row : *rows) {
+    std::optional<Package> p = BuildPackage(row, row.where, geo, issues);
     if (p && !ids.insert(p->id).second) {
-      issues.push_back({where + "id", "duplicate id '" + p->id + "'", {}});
+      issues.push_back({row.where + "id", "duplicate id '" + p->id + "'", {}});
     } else if (p) {
       out.push_back(std::move(*p));
     }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tripsim/catalog/inventory_file.h"
+
 namespace tripsim::catalog {
 namespace {
 
@@ -45,6 +47,51 @@ TEST(ParseCatalogFile, ReadsCsvAndNamesTheRow) {
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().details()[0].field, "row 4 countries");
   EXPECT_EQ(bad.status().details()[1].field, "row 4 validity_days");
+}
+
+// As a spreadsheet program saves it: a byte-order mark, CRLF line ends, quotes doubled inside
+// quoted fields, a blank line; problems are named by the line they are on.
+TEST(ParseCatalogFile, ReadsCsvAsSpreadsheetsWriteIt) {
+  std::string csv =
+      "\xEF\xBB\xBFid, name,provider,countries,region,data,validity_days,type,cost,price\r\n"
+      "de-1gb-7d,\"Germany \"\"Plus\"\" 1 GB\",sample,DE,,1GB,7,data-limited,1.00 EUR,2.00 EUR\r\n"
+      "\r\n"
+      "fr-1gb-7d,France 1 GB,sample,FR,,1GB,7,data-limited,1.00 EUR,2.00 EUR\r\n";
+  auto pkgs = ParseCatalogFile(csv, Format::kCsv);
+  ASSERT_TRUE(pkgs.ok()) << pkgs.status().message();
+  ASSERT_EQ(pkgs->size(), 2u);
+  EXPECT_EQ((*pkgs)[0].name, "Germany \"Plus\" 1 GB");
+  EXPECT_EQ((*pkgs)[1].price, (domain::Money{200, "EUR"}));
+  csv += "it-1gb-7d,Italy 1 GB,sample,IT,,1GB,7,data-limited,cheap,2.00 EUR\r\n";
+  auto bad = ParseCatalogFile(csv, Format::kCsv);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().details().at(0).field, "row 5 cost");
+}
+
+TEST(ParseCatalogFile, ReadsJsonAfterAByteOrderMark) {
+  auto pkgs = ParseCatalogFile("\xEF\xBB\xBF" + std::string(kGood), Format::kJson);
+  ASSERT_TRUE(pkgs.ok()) << pkgs.status().message();
+  EXPECT_EQ(pkgs->size(), 2u);
+}
+
+TEST(ParseInventoryCsv, ReadsSpreadsheetCsvAndNamesTheLine) {
+  std::string csv =
+      "\xEF\xBB\xBFiccid,smdp_address,matching_id,confirmation_code,provider\r\n"
+      "8944500000000000014,smdp.example.com,MATCH-1,,sample\r\n"
+      "\r\n"
+      "8944500000000000022,smdp.example.com,MATCH-2,1234,sample\r\n";
+  auto profiles = ParseInventoryCsv(csv);
+  ASSERT_TRUE(profiles.ok()) << profiles.status().message();
+  ASSERT_EQ(profiles->size(), 2u);
+  EXPECT_EQ((*profiles)[0].confirmation_code, "");
+  EXPECT_EQ((*profiles)[1].provider, "sample");
+  csv += "8944500000000000015,smdp.example.com,MATCH-3,,sample\r\n";  // a wrong check digit
+  auto bad = ParseInventoryCsv(csv);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().details().at(0).field, "row 5 iccid");
+  EXPECT_EQ(ParseInventoryCsv("\xEF\xBB\xBF").status().message(), "inventory CSV is empty");
+  EXPECT_EQ(ParseInventoryCsv("iccid,provider\n").status().message(),
+            "inventory CSV header lacks the column smdp_address");
 }
 
 TEST(SampleCatalog, ParsesAndCoversEveryCountry) {

@@ -1,8 +1,6 @@
 #include "tripsim/catalog/inventory_file.h"
 
-#include <map>
 #include <set>
-#include <sstream>
 
 #include "tripsim/base/host_name.h"
 #include "tripsim/catalog/csv.h"
@@ -21,31 +19,21 @@ bool Printable(const std::string& s, size_t max) {
 }  // namespace
 
 Result<std::vector<domain::EsimProfile>> ParseInventoryCsv(std::string_view text) {
-  std::istringstream in{std::string(text)};
-  std::string line;
-  if (!std::getline(in, line)) return InvalidArgument("inventory CSV is empty");
-  std::vector<std::string> header = SplitCsvLine(line);
-  std::map<std::string, size_t> col;
-  for (size_t i = 0; i < header.size(); ++i) col[header[i]] = i;
-  for (const char* required :
-       {"iccid", "smdp_address", "matching_id", "confirmation_code", "provider"}) {
-    if (!col.contains(required)) {
-      return InvalidArgument(std::string("inventory CSV header lacks the column ") + required);
-    }
-  }
+  TRIPSIM_ASSIGN_OR_RETURN(
+      table, CsvTable::Parse(
+                 text, {"iccid", "smdp_address", "matching_id", "confirmation_code", "provider"},
+                 "inventory"));
+  const size_t iccid = table.column("iccid"), smdp = table.column("smdp_address"),
+               matching = table.column("matching_id"),
+               confirmation = table.column("confirmation_code"),
+               provider = table.column("provider");
   std::vector<domain::EsimProfile> out;
   std::vector<FieldIssue> issues;
   std::set<std::string> seen;
-  size_t row = 1;
-  while (std::getline(in, line)) {
-    ++row;
-    if (line.empty() || line == "\r") continue;
-    std::vector<std::string> f = SplitCsvLine(line);
-    f.resize(header.size());
-    domain::EsimProfile p{f[col["iccid"]],       f[col["smdp_address"]],
-                          f[col["matching_id"]], f[col["confirmation_code"]],
-                          f[col["provider"]],    false};
-    std::string where = "row " + std::to_string(row) + " ";
+  for (const CsvTable::Row& row : table.rows()) {
+    const std::vector<std::string>& f = row.fields;
+    domain::EsimProfile p{f[iccid], f[smdp], f[matching], f[confirmation], f[provider], false};
+    std::string where = "row " + std::to_string(row.line) + " ";
     size_t before = issues.size();
     if (!domain::IsValidIccid(p.iccid)) {
       issues.push_back({where + "iccid", "must be 19-20 digits with a valid Luhn check digit", {}});
