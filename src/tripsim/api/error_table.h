@@ -20,8 +20,9 @@ HttpResponse ErrorResponse(int http_status, const std::string& message);
 
 }  // namespace tripsim::api
 
-// Declares `lhs` from the value of `expr` (a Result), or returns its error response.
+// Declares `lhs` from the value of `expr` (a Result), or returns its error response. (`lhs` is
+// a name being declared, so it cannot be parenthesized.)
 #define TRIPSIM_ASSIGN_OR_RESPOND(lhs, expr)                                           \
   auto lhs##_result = (expr);                                                          \
   if (!lhs##_result.ok()) return ::tripsim::api::ErrorResponse(lhs##_result.status()); \
-  auto lhs = std::move(lhs##_result).value()
+  auto lhs = std::move(lhs##_result).value()  // NOLINT(bugprone-macro-parentheses)

@@ -156,7 +156,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     Dispatch(std::move(req));
   }
 
-  void Dispatch(HttpRequest req) {
+  void Dispatch(HttpRequest&& req) {
     shared_->in_flight.fetch_add(1);
     // Runs the maker on this connection's thread: at once when the handler answers on it.
     shared_->handlers.handle(std::move(req), [self = this->shared_from_this()](ResponseMaker make) {

@@ -30,8 +30,8 @@ struct HttpServerOptions {
   std::string listen_host = "127.0.0.1";
   unsigned short listen_port = 8080;
   int io_threads = 2;
-  size_t body_limit = 64 * 1024;
-  size_t header_limit = 16 * 1024;
+  size_t body_limit = size_t{64} * 1024;
+  size_t header_limit = size_t{16} * 1024;
   // From the end of the previous response (or the connection's start) to the end of the
   // request header: bounds idle keep-alive connections and slow headers alike.
   std::chrono::milliseconds header_timeout{10000};

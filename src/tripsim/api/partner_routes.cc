@@ -242,9 +242,11 @@ void AddPartnerRoutes(Router& router, const AppDeps& deps, const AppOptions& opt
   auto routes = std::make_shared<PartnerRoutes>(deps, options);
   // Reading one booking and creating one (whose write is asynchronous) run on the network
   // thread when the store reads locally; lists, cancellations and resends wait: worker pool.
-  router.AddAsync("POST", "/api/bookings", RouteCost::kReadsStore,
-                  [routes](std::shared_ptr<const HttpRequest> r, const PathParams&,
-                           Respond respond) { routes->CreateBooking(std::move(r), respond); });
+  router.AddAsync(
+      "POST", "/api/bookings", RouteCost::kReadsStore,
+      [routes](std::shared_ptr<const HttpRequest> r, const PathParams&, Respond respond) {
+        routes->CreateBooking(std::move(r), std::move(respond));
+      });
   router.Add("GET", "/api/bookings", RouteCost::kBlocking,
              [routes](const HttpRequest& r, const PathParams&) { return routes->List(r); });
   router.Add(

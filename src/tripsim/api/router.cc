@@ -29,8 +29,8 @@ bool IsCapture(const std::string& segment) {
 void Router::Add(std::string method, const std::string& pattern, RouteCost cost,
                  RouteHandler handler) {
   AddAsync(std::move(method), pattern, cost,
-           [handler = std::move(handler)](std::shared_ptr<const HttpRequest> request,
-                                          const PathParams& params, Respond respond) {
+           [handler = std::move(handler)](const std::shared_ptr<const HttpRequest>& request,
+                                          const PathParams& params, const Respond& respond) {
              respond(Ready(handler(*request, params)));
            });
 }

@@ -111,7 +111,7 @@ std::atomic<uint64_t> g_fork_generation{0};
 // OpenSSL's bytes, drawn 4 KiB at a time per thread: RAND_bytes checks for a fork (a getpid
 // system call) and takes a lock on every call, which the request path would pay for each id.
 struct RandomPool {
-  unsigned char bytes[4096];
+  unsigned char bytes[4096];  // filled before the first read: `used` starts at the end
   size_t used = sizeof(bytes);
   uint64_t generation = 0;
 

@@ -36,7 +36,7 @@ class JsonArena {
   boost::json::value Parse(std::string_view text) { return boost::json::parse(text, storage_); }
 
  private:
-  unsigned char buffer_[kBufferBytes];
+  unsigned char buffer_[kBufferBytes];  // not zeroed: the resource writes before it reads
   boost::json::monotonic_resource resource_{buffer_, kBufferBytes};
   boost::json::storage_ptr storage_{&resource_};  // not owning
 };

@@ -60,7 +60,7 @@ class BatchingStderrSink final : public spdlog::sinks::base_sink<std::mutex> {
   void sink_it_(const spdlog::details::log_msg& msg) override {
     buffer_.append(msg.payload.data(), msg.payload.size());
     buffer_ += '\n';
-    if (buffer_.size() >= 64 * 1024) WriteOut();
+    if (buffer_.size() >= size_t{64} * 1024) WriteOut();
   }
   void flush_() override { WriteOut(); }
 

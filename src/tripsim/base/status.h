@@ -114,11 +114,12 @@ class [[nodiscard]] Result {
     if (!tripsim_status_.ok()) return tripsim_status_; \
   } while (0)
 
-// Declares `lhs` from the value of `expr` (a Result), or returns its failure.
+// Declares `lhs` from the value of `expr` (a Result), or returns its failure. (`lhs` is a name
+// being declared, so it cannot be parenthesized.)
 #define TRIPSIM_ASSIGN_OR_RETURN(lhs, expr)             \
   auto lhs##_result = (expr);                           \
   if (!lhs##_result.ok()) return lhs##_result.status(); \
-  auto lhs = std::move(lhs##_result).value()
+  auto lhs = std::move(lhs##_result).value()  // NOLINT(bugprone-macro-parentheses)
 
 // Invariants (bugs), never user input: aborts with a message when `cond` is false.
 #define TRIPSIM_CHECK(cond)                                                   \

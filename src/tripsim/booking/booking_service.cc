@@ -220,7 +220,7 @@ Result<store::BookingPage> BookingService::List(const std::string& partner_id,
 Result<Booking> BookingService::Cancel(const std::string& partner_id, const std::string& id) {
   const Date today = DateOfMillis(clock_.NowMillis());
   return store_.CancelBooking(partner_id, id, [today](const Booking& b) -> Status {
-    auto refuse = [](std::string why) {
+    auto refuse = [](const std::string& why) {
       return Status(ErrorCode::kFailedPrecondition, "Cancellation not allowed: " + why);
     };
     if (b.status == domain::BookingStatus::kCancelled) return Status::Ok();

@@ -15,7 +15,8 @@ using domain::BookingRequest;
 
 const int64_t kNow = MillisOfDate(*ParseIsoDate("2026-06-01")) + 3'600'000;
 
-domain::Package Pkg(std::string id, std::string country, int64_t mb, int days, int64_t cost) {
+domain::Package Pkg(const std::string& id, const std::string& country, int64_t mb, int days,
+                    int64_t cost) {
   return {id,
           id,
           "sample",

@@ -15,7 +15,7 @@ namespace {
 
 // Feeds the message to libcurl's upload.
 struct Upload {
-  const std::string* data;
+  const std::string* data = nullptr;
   size_t offset = 0;
 };
 

@@ -109,7 +109,9 @@ TEST(QrPng, DecodesToTheCodeWithAQuietZone) {
   const int modules = size / 4 - 8;
   EXPECT_EQ((modules - 21) % 4, 0) << modules;
   auto at = [&](int module_x, int module_y) {
-    return pixels[static_cast<size_t>((module_y * 4 + 1) * size + module_x * 4 + 1)];
+    const size_t x = static_cast<size_t>(module_x) * 4 + 1;
+    const size_t y = static_cast<size_t>(module_y) * 4 + 1;
+    return pixels[y * static_cast<size_t>(size) + x];
   };
   EXPECT_EQ(at(0, 0), 255);  // quiet zone
   EXPECT_EQ(at(3, 3), 255);

@@ -80,7 +80,10 @@ Result<Response> Client::SendOnce(const std::string& method, const std::string& 
     return name == "content-type";
   });
   if (!body.empty() && !has_type) lines.emplace_back("Content-Type: application/json");
-  for (const auto& [k, v] : extra) lines.push_back(k + ": " + v);
+  for (const auto& [k, v] : extra) {
+    lines.push_back(k + ": ");
+    lines.back() += v;
+  }
   curl_slist* header_list = nullptr;
   for (const auto& l : lines) header_list = curl_slist_append(header_list, l.c_str());
 

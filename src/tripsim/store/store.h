@@ -168,10 +168,12 @@ class Store {
   // The same, without waiting: `done` is called once, when the booking is durable (or failed),
   // possibly on another thread (SQLite: its writer, which `done` must not hold up). The default
   // calls CreateBooking and then `done`, on the caller's thread.
+  // NOLINTBEGIN(performance-unnecessary-value-param): the overrides take ownership of both.
   virtual void CreateBookingAsync(domain::Booking booking,
                                   std::function<void(Result<CreateResult>)> done) {
     done(CreateBooking(booking));
   }
+  // NOLINTEND(performance-unnecessary-value-param)
   // kNotFound for an unknown id and for another partner's booking.
   virtual Result<domain::Booking> GetBooking(const std::string& partner_id,
                                              const std::string& id) = 0;

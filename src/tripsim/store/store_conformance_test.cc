@@ -355,7 +355,7 @@ TEST_P(StoreConformance, ListTotalsAreTheBookingsTheFilterMatches) {
   std::vector<Booking> made;
   for (int i = 0; i < 7; ++i) {
     made.push_back(MakeBooking(i == 6 ? "pt_b" : "pt_a", "TRV-" + std::to_string(i),
-                               (20'600 + i / 2) * day + i * 1'000));
+                               (20'600 + i / 2) * day + int64_t{i} * 1'000));
     ASSERT_TRUE(store_->CreateBooking(made.back()).ok());
   }
   ASSERT_FALSE(store_->CreateBooking(made[0])->created);  // a repeat counts once

@@ -33,7 +33,7 @@ std::vector<Package> GenerateCatalog(std::mt19937& rng) {
                    "p",
                    "sample",
                    countries,
-                   region,
+                   std::move(region),
                    size,
                    days[days_pick(rng)],
                    type,

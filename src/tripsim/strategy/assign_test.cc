@@ -9,8 +9,8 @@ using domain::Package;
 using domain::PackageSpec;
 using domain::PackageType;
 
-Package Pkg(std::string id, std::vector<std::string> countries, std::string data, int days,
-            int64_t cost_cents, PackageType type = PackageType::kDataLimited,
+Package Pkg(const std::string& id, std::vector<std::string> countries, const std::string& data,
+            int days, int64_t cost_cents, PackageType type = PackageType::kDataLimited,
             std::string region = "") {
   return {id,
           id,
@@ -37,8 +37,8 @@ class AssignTest : public ::testing::Test {
              Pkg("eu-5gb-30d", {"DE", "FR", "IT"}, "5GB", 30, 700, PackageType::kDataLimited, "EU"),
              Pkg("it-5gb-30d", {"IT"}, "5GB", 30, 400)}) {}
 
-  Result<Decision> Run(const std::string& strategy_json, PackageSpec spec, TripInfo trip = {},
-                       Policy policy = {}) {
+  Result<Decision> Run(const std::string& strategy_json, const PackageSpec& spec,
+                       TripInfo trip = {}, const Policy& policy = {}) {
     auto s = ParseStrategy(strategy_json);
     EXPECT_TRUE(s.ok()) << s.status().message();
     return Assign(catalog_, *s, policy, spec, trip);

@@ -231,7 +231,7 @@ Result<std::unique_ptr<Conn>> Pool::OpenReserved() {
   return c;
 }
 
-Status Pool::Fill(std::stop_token stop) {
+Status Pool::Fill(const std::stop_token& stop) {
   while (!stop.stop_requested()) {
     bool reserved = false;
     {

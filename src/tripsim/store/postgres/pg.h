@@ -146,7 +146,7 @@ class Pool {
   // thread or kept idle, so that a burst of requests at start does not wait for connections
   // being opened (a server starting). Returns when the pool is full, the first time a
   // connection cannot be opened, or once `stop` is requested.
-  Status Fill(std::stop_token stop) EXCLUDES(mu_);
+  Status Fill(const std::stop_token& stop) EXCLUDES(mu_);
   // Connections open or being opened.
   size_t open() const EXCLUDES(mu_);
   static constexpr size_t kMaxConnecting = 2;

@@ -93,6 +93,14 @@ Status AttachChildren(const Rows& codes, const Rows& messages, std::span<Booking
   return Status::Ok();
 }
 
+// Adds $3 failed attempts for `reason` to the counters of day $1 and partner $2.
+std::string CountFailedAttemptsSql(domain::FailureReason reason) {
+  const std::string column = "failed_" + std::string(domain::FailureReasonName(reason));
+  return "INSERT INTO daily_stats (day, partner_id, " + column +
+         ") VALUES ($1, $2, $3) ON CONFLICT (day, partner_id, shard) DO UPDATE SET " + column +
+         " = daily_stats." + column + " + excluded." + column;
+}
+
 // The first booking matching `where` ($1...), with its children; `lock` adds FOR UPDATE. The
 // booking and its children are read in one round trip. They need no snapshot of their own:
 // a booking's children are written with it, and each statement names it by the same `where`.
@@ -247,7 +255,7 @@ class PostgresStore final : public Store {
         batcher_([this](std::vector<pg::CreateJob>& jobs) { WriteBatch(jobs); },
                  {.lanes = o.write_lanes, .max_batch = o.max_batch}) {
     if (o.fill_pool) {
-      filler_ = std::jthread([this](std::stop_token stop) {
+      filler_ = std::jthread([this](const std::stop_token& stop) {
         NameThisThread("pg-pool-fill");
         Status s = pool_.Fill(stop);
         if (!s.ok()) log::Warn("store.pool_fill_failed", {{"error", s.message()}});
@@ -760,11 +768,8 @@ class PostgresStore final : public Store {
   Status RecordFailedAttempts(const std::vector<FailedAttempt>& attempts) override {
     return Tx([&](Conn& c) -> Status {
       for (const FailedAttempt& a : attempts) {
-        const std::string column = "failed_" + std::string(domain::FailureReasonName(a.reason));
         TRIPSIM_RETURN_IF_ERROR(
-            c.Exec("INSERT INTO daily_stats (day, partner_id, " + column +
-                       ") VALUES ($1, $2, $3) ON CONFLICT (day, partner_id, shard) DO UPDATE SET " +
-                       column + " = daily_stats." + column + " + excluded." + column,
+            c.Exec(CountFailedAttemptsSql(a.reason),
                    {P(static_cast<int64_t>(DateOfMillis(a.at).days)), P(a.partner_id), P(a.count)})
                 .status());
       }

@@ -146,6 +146,14 @@ Result<Booking> QueryBooking(Db& db, const std::string& where, Bind bind) {
   return b;
 }
 
+// Adds ?3 failed attempts for `reason` to the counters of day ?1 and partner ?2.
+std::string CountFailedAttemptsSql(domain::FailureReason reason) {
+  const std::string column = "failed_" + std::string(domain::FailureReasonName(reason));
+  return "INSERT INTO daily_stats (day, partner_id, " + column +
+         ") VALUES (?1, ?2, ?3) ON CONFLICT (day, partner_id) DO UPDATE SET " + column + " = " +
+         column + " + ?3";
+}
+
 Status Migrate(Db& db) {
   TRIPSIM_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
   Status s = db.Exec(
@@ -690,11 +698,7 @@ class SqliteStore final : public Store {
   Status RecordFailedAttempts(const std::vector<FailedAttempt>& attempts) override {
     return writer_.Submit([&](Db& db) -> Status {
       for (const FailedAttempt& a : attempts) {
-        const std::string column = "failed_" + std::string(domain::FailureReasonName(a.reason));
-        TRIPSIM_ASSIGN_OR_RETURN(
-            s, db.Prepare("INSERT INTO daily_stats (day, partner_id, " + column +
-                          ") VALUES (?1, ?2, ?3) ON CONFLICT (day, partner_id) DO UPDATE SET " +
-                          column + " = " + column + " + ?3"));
+        TRIPSIM_ASSIGN_OR_RETURN(s, db.Prepare(CountFailedAttemptsSql(a.reason)));
         s.Bind(1, static_cast<int64_t>(DateOfMillis(a.at).days)).Bind(2, a.partner_id);
         TRIPSIM_RETURN_IF_ERROR(s.Bind(3, a.count).Run());
       }
