@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
-#include <map>
 #include <set>
 #include <sstream>
 

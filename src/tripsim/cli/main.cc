@@ -171,7 +171,7 @@ int Main(int argc, char** argv) {
   bool external = false;
   int page = 1;
   int per_page = 20;
-  auto* create = bookings->add_subcommand("create", "create a booking (one package per traveller)");
+  auto* create = bookings->add_subcommand("create", "create a booking");
   c.AddTo(create);
   auto* get = bookings->add_subcommand("get", "show one booking");
   get->add_option("id", id, "tripsim id (or your booking_id with --external)")->required();
@@ -195,7 +195,7 @@ int Main(int argc, char** argv) {
   auto* plist = packages->add_subcommand("list", "list packages");
   plist->add_option("--destination", destination, "country or region code");
   plist->add_option("--size", size, "minimum data, e.g. 5GB");
-  plist->add_option("--type", package_type, "data-limited, unlimited or starter");
+  plist->add_option("--package-type,--type", package_type, "data-limited, unlimited or starter");
 
   try {
     app.parse(argc, argv);
