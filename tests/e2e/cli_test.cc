@@ -1,6 +1,11 @@
 // The command lines: tripsimd's operator commands and the partner's tripsim.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
 #include "tests/e2e/e2e_util.h"
 #include "tests/e2e/tripsimd_process.h"
 
@@ -45,12 +50,25 @@ TEST(Cli, PartnerCommandsValidateAndPrintJson) {
   EXPECT_EQ(server->Admin({"partner", "enable", "--partner", "pt_nobody"}).exit_code, 2);
 }
 
+// The demo partner's credentials, as `tripsim` reads them from the environment.
+std::map<std::string, std::string> PartnerEnv(const TripsimdProcess& server) {
+  return {{"TRIPSIM_BASE_URL", server.url()},
+          {"TRIPSIM_API_KEY", server.api_key()},
+          {"TRIPSIM_API_SECRET", server.api_secret()}};
+}
+
+// A command line's words, split at spaces.
+std::vector<std::string> Words(const std::string& line) {
+  std::vector<std::string> words;
+  std::istringstream in(line);
+  for (std::string w; in >> w;) words.push_back(w);
+  return words;
+}
+
 TEST(Cli, PartnerCliCreatesReadsAndCancelsBookings) {
   auto server = TripsimdProcess::Start({});
   ASSERT_NE(server, nullptr);
-  std::map<std::string, std::string> env = {{"TRIPSIM_BASE_URL", server->url()},
-                                            {"TRIPSIM_API_KEY", server->api_key()},
-                                            {"TRIPSIM_API_SECRET", server->api_secret()}};
+  std::map<std::string, std::string> env = PartnerEnv(*server);
   std::string cli = BinDir() + "/tripsim";
   CommandResult created =
       RunCommand(cli,
@@ -78,38 +96,17 @@ TEST(Cli, PartnerCliCreatesReadsAndCancelsBookings) {
 TEST(Cli, PartnerCliSendsTheWholeRequest) {
   auto server = TripsimdProcess::Start({});
   ASSERT_NE(server, nullptr);
-  std::map<std::string, std::string> env = {{"TRIPSIM_BASE_URL", server->url()},
-                                            {"TRIPSIM_API_KEY", server->api_key()},
-                                            {"TRIPSIM_API_SECRET", server->api_secret()}};
-  std::string cli = BinDir() + "/tripsim";
-  auto run = [&](std::vector<std::string> args) { return RunCommand(cli, args, "/tmp", env); };
+  const std::map<std::string, std::string> env = PartnerEnv(*server);
+  auto run = [&](const std::string& line) {
+    return RunCommand(BinDir() + "/tripsim", Words(line), "/tmp", env);
+  };
 
   // Three destinations are one trip: one package covers them, once per traveller.
-  CommandResult trip = run({"--json",
-                            "bookings",
-                            "create",
-                            "--booking-id",
-                            "CLI-TRIP",
-                            "--departure-date",
-                            DaysFromToday(10),
-                            "--return-date",
-                            DaysFromToday(20),
-                            "--email",
-                            "a@example.com",
-                            "--destination",
-                            "FR",
-                            "--destination",
-                            "DE",
-                            "--destination",
-                            "IT",
-                            "--pax",
-                            "2",
-                            "--locale",
-                            "nl",
-                            "--package-type",
-                            "data-limited",
-                            "--duration",
-                            "14"});
+  CommandResult trip = run("--json bookings create --booking-id CLI-TRIP --departure-date " +
+                           DaysFromToday(10) + " --return-date " + DaysFromToday(20) +
+                           " --email a@example.com --destination FR --destination DE"
+                           " --destination IT --pax 2 --locale nl --package-type data-limited"
+                           " --duration 14");
   ASSERT_EQ(trip.exit_code, 0) << trip.err;
   const auto answer = Json(trip.out);
   const auto& data = answer.at("data");
@@ -123,9 +120,10 @@ TEST(Cli, PartnerCliSendsTheWholeRequest) {
 
   // No booking_id and no destination: the Idempotency-Key makes the retry a repeat, and the
   // traveller chooses the destination when redeeming.
-  std::vector<std::string> keyed = {
-      "--json",           "bookings",       "create",  "--idempotency-key", "cli-key-1",
-      "--departure-date", DaysFromToday(5), "--email", "b@example.com"};
+  const std::string keyed =
+      "--json bookings create --idempotency-key cli-key-1 --email "
+      "b@example.com --departure-date " +
+      DaysFromToday(5);
   CommandResult first = run(keyed);
   CommandResult again = run(keyed);
   ASSERT_EQ(first.exit_code, 0) << first.err;
@@ -135,23 +133,23 @@ TEST(Cli, PartnerCliSendsTheWholeRequest) {
 
   // Resend queues a second email; the list filters by creation date.
   std::string id(Json(trip.out).at("data").at("id").as_string());
-  CommandResult resent = run({"--json", "bookings", "resend", id});
+  CommandResult resent = run("--json bookings resend " + id);
   ASSERT_EQ(resent.exit_code, 0) << resent.err;
   EXPECT_EQ(Json(resent.out).at("data").at("messages").as_array().size(), 2u);
-  EXPECT_NE(run({"bookings", "list", "--from", DaysFromToday(0)}).out.find("CLI-TRIP"),
+  EXPECT_NE(run("bookings list --from " + DaysFromToday(0)).out.find("CLI-TRIP"),
             std::string::npos);
-  CommandResult none = run({"bookings", "list", "--to", DaysFromToday(-1)});
+  CommandResult none = run("bookings list --to " + DaysFromToday(-1));
   EXPECT_EQ(none.out.find("CLI-TRIP"), std::string::npos) << none.out;
   EXPECT_NE(none.out.find("0 in all"), std::string::npos) << none.out;
 
   // A malformed option is refused before anything is sent; the server's refusal is shown
   // with its details.
-  CommandResult bad_size = run({"bookings", "create", "--booking-id", "CLI-X", "--departure-date",
-                                DaysFromToday(5), "--size", "5XB"});
+  const std::string create =
+      "bookings create --booking-id CLI-X --departure-date " + DaysFromToday(5);
+  CommandResult bad_size = run(create + " --size 5XB");
   EXPECT_EQ(bad_size.exit_code, 2);
   EXPECT_NE(bad_size.err.find("--size"), std::string::npos);
-  CommandResult refused = run({"bookings", "create", "--booking-id", "CLI-X", "--departure-date",
-                               DaysFromToday(5), "--pax", "0"});
+  CommandResult refused = run(create + " --pax 0");
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_NE(refused.err.find("pax: "), std::string::npos) << refused.err;
 }
