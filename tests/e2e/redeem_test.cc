@@ -58,6 +58,14 @@ TEST(Redeem, StagingHandsOutASyntheticProfileOnceAndThePageShowsItsQr) {
   EXPECT_FALSE(data.at("install_steps").as_array().empty());
   RawResponse again = Redeem(*server, code);
   EXPECT_EQ(Json(again.body).at("data").at("iccid").as_string(), iccid);
+  // Or with spaces between the groups, as the email shows them: the same eSIM.
+  std::string spaced = code;
+  std::replace(spaced.begin(), spaced.end(), '-', ' ');
+  RawResponse spaced_page =
+      RawRequest("GET", server->url() + "/redeem/" + sdk::UrlEncode(spaced), {});
+  EXPECT_EQ(spaced_page.status, 200);
+  EXPECT_NE(spaced_page.body.find(std::string(data.at("matching_id").as_string())),
+            std::string::npos);
   // The booking shows the redemption; the page now shows the eSIM and its QR code.
   sdk::Client client(server->ClientOptions());
   json::value booking =

@@ -28,7 +28,7 @@ std::optional<std::string> NormalizePromoCode(std::string_view typed) {
   if (typed.size() > 20) return std::nullopt;
   std::string compact;
   for (char c : typed) {
-    if (c == '-') continue;
+    if (c == '-' || c == ' ') continue;
     char u = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (u == 'O') u = '0';
     if (u == 'I' || u == 'L') u = '1';
