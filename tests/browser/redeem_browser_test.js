@@ -1,6 +1,7 @@
 // Browser test of the traveller's redeem page: headless Debian chromium (driven by
-// playwright-core) opens the deep link of a real booking, presses "Get my eSIM", and the QR
-// code then shown decodes (zbarimg) to exactly the profile's activation code.
+// playwright-core) types a real booking's code on the entry page, lands on its deep link,
+// presses "Get my eSIM", and the QR code then shown decodes (zbarimg) to exactly the profile's
+// activation code.
 // Usage: node redeem_browser_test.js path/to/tripsimd
 'use strict';
 const assert = require('assert');
@@ -45,8 +46,13 @@ async function main() {
     assert.strictEqual(created.success, true, JSON.stringify(created));
     const link = created.data.promo_codes[0].deep_link_url;
 
+    // The traveller types the code as the email shows it (with spaces, in lower case) on the
+    // entry page, and lands on the code's deep link.
     const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
-    await page.goto(link);
+    await page.goto(`${info.url}/redeem`);
+    const typed = created.data.promo_codes[0].promo_code.replaceAll('-', ' ').toLowerCase();
+    await page.locator('input[name="code"]').fill(typed);
+    await Promise.all([page.waitForURL(link), page.getByRole('button', { name: 'Continue' }).click()]);
     await page.getByRole('button', { name: 'Get my eSIM' }).click();
     const qr = page.locator('img[alt^="QR code of your eSIM"]');
     await qr.waitFor({ timeout: 10000 });

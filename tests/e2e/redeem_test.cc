@@ -177,6 +177,33 @@ TEST(Redeem, UnknownRevokedAndMalformedCodes) {
   EXPECT_EQ(RawRequest("GET", server->url() + "/redeem/" + code, {}).status, 410);
 }
 
+// A traveller with the code but not its link types it at /redeem, as the form sends it.
+TEST(Redeem, ACodeTypedOnTheEntryPageLeadsToItsPage) {
+  auto server = TripsimdProcess::Start({});
+  ASSERT_NE(server, nullptr);
+  const std::string entry = server->url() + "/redeem";
+  RawResponse form = RawRequest("GET", entry, {"Accept-Language: nl-NL,nl;q=0.9"});
+  EXPECT_EQ(form.status, 200);
+  EXPECT_NE(form.body.find("<form method=\"get\" action=\"/redeem\">"), std::string::npos);
+  EXPECT_NE(form.body.find("Vul de promotiecode"), std::string::npos) << form.body;
+
+  std::string code = FirstCode(*server, "RDM-TYPED");
+  std::string typed = code;  // lower case, a space for each hyphen: "k7q2+m9xd+4tpa" in the form
+  std::replace(typed.begin(), typed.end(), '-', '+');
+  for (char& c : typed) c = static_cast<char>(std::tolower(c));
+  RawResponse sent = RawRequest("GET", entry + "?code=" + typed, {});
+  EXPECT_EQ(sent.status, 303);
+  EXPECT_EQ(sent.headers["location"], "/redeem/" + code);
+  EXPECT_EQ(RawRequest("GET", server->url() + sent.headers["location"], {}).status, 200);
+
+  // Not a code: the form again, the typed text escaped, nothing looked up.
+  RawResponse wrong = RawRequest("GET", entry + "?code=%3Cb%3Ebonus%3C%2Fb%3E", {});
+  EXPECT_EQ(wrong.status, 400);
+  EXPECT_NE(wrong.body.find("That is not a promo code"), std::string::npos);
+  EXPECT_NE(wrong.body.find("&lt;b&gt;bonus&lt;/b&gt;"), std::string::npos) << wrong.body;
+  EXPECT_EQ(wrong.body.find("<b>"), std::string::npos);
+}
+
 TEST(Redeem, ADestinationlessCodeAsksWhereTheTravellerGoesAndAssignsThen) {
   auto server = TripsimdProcess::Start({});
   ASSERT_NE(server, nullptr);

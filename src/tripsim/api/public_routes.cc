@@ -96,6 +96,29 @@ void AddPublicRoutes(Router& router, const AppDeps& deps, const AppOptions& opti
                                 render::InstallSteps())),
                             {}};
       });
+  // Where a traveller who has only the code (a voucher, the partner's confirmation page) types
+  // it: a well-formed code is sent on to its page, anything else is shown again with a message.
+  // No store lookup here: guessing is limited where codes are looked up.
+  router.Add("GET", "/redeem", RouteCost::kCompute, [](const HttpRequest& req, const PathParams&) {
+    const std::map<std::string, std::string> query = ParseQuery(req.query);
+    const auto typed = query.find("code");
+    HttpResponse page{200, "text/html; charset=utf-8", "", {}};
+    if (typed != query.end()) {
+      if (std::optional<std::string> code = booking::NormalizePromoCode(typed->second)) {
+        page.status = 303;
+        page.headers.emplace_back("location", "/redeem/" + *code);
+        AddPageHeaders(page);
+        return page;
+      }
+      page.status = 400;
+    }
+    const std::string lang =
+        render::PageLanguage(std::nullopt, req.Header("accept-language").value_or(""));
+    page.body = render::RedeemEntryPage(typed == query.end() ? "" : typed->second.substr(0, 40),
+                                        typed != query.end(), lang);
+    AddPageHeaders(page);
+    return page;
+  });
   // The traveller's page, in the booking's language, else the browser's.
   add("GET", "/redeem/{promo_code}", true, [&deps](const HttpRequest& req, const PathParams& p) {
     const std::string& typed = p.at("promo_code");

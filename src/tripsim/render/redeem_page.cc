@@ -97,6 +97,15 @@ Result<std::string> RedeemedPage(const domain::EsimProfile& profile, const std::
   return Render(view);
 }
 
+std::string RedeemEntryPage(const std::string& typed, bool invalid, const std::string& lang) {
+  Data enter;
+  enter.set("typed", typed);
+  enter.set("invalid", invalid ? Data::type::bool_true : Data::type::bool_false);
+  Data view = PageView(lang);
+  view.set("enter", enter);
+  return Render(view);
+}
+
 std::string RedeemErrorPage(RedeemRefusal why, const std::string& lang) {
   std::string_view key;
   switch (why) {
