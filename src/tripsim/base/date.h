@@ -13,8 +13,8 @@ namespace tripsim {
 
 struct Date {
   int32_t days = 0;  // days since 1970-01-01
-  auto operator<=>(const Date&) const =
-      default;  // NOLINT(modernize-use-nullptr): clang-tidy 14 misreads the defaulted <=>
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads the defaulted <=>
+  auto operator<=>(const Date&) const = default;
 };
 
 Date DateFromCivil(int y, unsigned m, unsigned d);
