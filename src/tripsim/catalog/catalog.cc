@@ -1,8 +1,11 @@
 #include "tripsim/catalog/catalog.h"
 
 #include <algorithm>
+#include <boost/algorithm/string/case_conv.hpp>
+#include <boost/algorithm/string/trim.hpp>
 #include <boost/json.hpp>
 #include <charconv>
+#include <cmath>
 #include <set>
 #include <sstream>
 
@@ -26,6 +29,75 @@ struct RawRow {
   bool countries_ok = true;
 };
 
+// Operators write catalogs by hand and export them from spreadsheets, so a file's values are
+// first put in the design's spelling and then parsed strictly: "5 gb" reads as 5GB,
+// "Unlimited" as unlimited, "4,50 eur" and "EUR 4.50" as 4.50 EUR, "Data Limited" as
+// data-limited and "30.0" days as 30. Whatever still does not parse is refused as written.
+namespace spelling {
+
+bool IsNumberChar(char c) { return (c >= '0' && c <= '9') || c == '.' || c == ','; }
+
+// "4,50" as 4.50 and "1,5" as 1.5: a comma followed by one or two digits, in a number without
+// a point, is a decimal comma. "1,000" stays as written (and is refused).
+std::string DecimalPoint(std::string number) {
+  size_t comma = number.find(',');
+  if (comma != std::string::npos && number.find_first_of(".,", comma + 1) == std::string::npos &&
+      number.find('.') == std::string::npos) {
+    size_t decimals = number.size() - comma - 1;
+    if (decimals == 1 || decimals == 2) number[comma] = '.';
+  }
+  return number;
+}
+
+// Splits "5 GB", "5gb", "4.50 EUR" or "EUR 4.50" into the number and the word beside it.
+std::pair<std::string, std::string> NumberAndWord(std::string_view text) {
+  std::string t = boost::algorithm::trim_copy(std::string(text));
+  if (!t.empty() && IsNumberChar(t.front())) {
+    size_t end = 0;
+    while (end < t.size() && IsNumberChar(t[end])) ++end;
+    return {t.substr(0, end), boost::algorithm::trim_copy(t.substr(end))};
+  }
+  size_t start = t.size();
+  while (start > 0 && IsNumberChar(t[start - 1])) --start;
+  return {t.substr(start), boost::algorithm::trim_copy(t.substr(0, start))};
+}
+
+std::string Data(std::string_view text) {
+  std::string lower =
+      boost::algorithm::to_lower_copy(boost::algorithm::trim_copy(std::string(text)));
+  if (lower == "unlimited") return lower;
+  auto [number, unit] = NumberAndWord(text);
+  boost::algorithm::to_upper(unit);
+  if (number.empty() || (unit != "MB" && unit != "GB")) return std::string(text);
+  return DecimalPoint(number) + unit;
+}
+
+std::string Money(std::string_view text) {
+  auto [amount, currency] = NumberAndWord(text);
+  if (amount.empty() || currency.size() != 3) return std::string(text);
+  return DecimalPoint(amount) + " " + boost::algorithm::to_upper_copy(currency);
+}
+
+std::string Type(std::string_view text) {
+  std::string t = boost::algorithm::to_lower_copy(boost::algorithm::trim_copy(std::string(text)));
+  std::replace_if(
+      t.begin(), t.end(), [](char c) { return c == ' ' || c == '_'; }, '-');
+  return t;
+}
+
+// "30", " 30 " and "30.0" as 30; "30.5" as written.
+std::string Days(std::string_view text) {
+  std::string t = boost::algorithm::trim_copy(std::string(text));
+  size_t dot = t.find('.');
+  if (dot != std::string::npos && dot > 0 &&
+      t.find_first_not_of('0', dot + 1) == std::string::npos) {
+    t.resize(dot);
+  }
+  return t;
+}
+
+}  // namespace spelling
+
 bool ValidId(std::string_view id) {
   if (id.empty() || id.size() > 100) return false;
   return std::all_of(id.begin(), id.end(), [](char c) {
@@ -42,12 +114,12 @@ std::optional<Package> BuildPackage(const RawRow& r, const std::string& where,
     issues.push_back({where + field, std::move(issue), {}});
   };
   Package p;
-  if (!ValidId(r.id)) bad("id", "must be 1-100 letters, digits, '-', '_' or '.'");
-  p.id = r.id;
-  if (r.name.empty() || r.name.size() > 200) bad("name", "must be 1-200 characters");
-  p.name = r.name;
-  if (r.provider.empty() || !ValidId(r.provider)) bad("provider", "must be a provider name");
-  p.provider = r.provider;
+  p.id = boost::algorithm::trim_copy(r.id);
+  if (!ValidId(p.id)) bad("id", "must be 1-100 letters, digits, '-', '_' or '.'");
+  p.name = boost::algorithm::trim_copy(r.name);
+  if (p.name.empty() || p.name.size() > 200) bad("name", "must be 1-200 characters");
+  p.provider = boost::algorithm::trim_copy(r.provider);
+  if (p.provider.empty() || !ValidId(p.provider)) bad("provider", "must be a provider name");
   std::set<std::string> countries;
   for (const auto& c : r.countries) {
     const domain::Country* country = geo.FindCountry(c);
@@ -61,27 +133,26 @@ std::optional<Package> BuildPackage(const RawRow& r, const std::string& where,
     bad("countries", "must list at least one ISO 3166-1 country code");
   }
   p.countries.assign(countries.begin(), countries.end());
-  if (!r.region.empty()) {
-    if (!geo.IsRegion(r.region)) bad("region", "unknown region code '" + r.region + "'");
-    p.region = geo.Canonical(r.region).value_or(r.region);
+  if (const std::string region = boost::algorithm::trim_copy(r.region); !region.empty()) {
+    if (!geo.IsRegion(region)) bad("region", "unknown region code '" + region + "'");
+    p.region = geo.Canonical(region).value_or(region);
   }
-  std::optional<int64_t> data = domain::ParseDataSize(r.data, true);
+  std::optional<int64_t> data = domain::ParseDataSize(spelling::Data(r.data), true);
   if (!data) bad("data", "must be <n>MB, <n>GB or unlimited");
   p.data_mb = data.value_or(0);
   int validity = 0;
-  auto [end, ec] =
-      std::from_chars(r.validity.data(), r.validity.data() + r.validity.size(), validity);
-  if (ec != std::errc() || end != r.validity.data() + r.validity.size() || validity < 1 ||
-      validity > 3650) {
+  const std::string days = spelling::Days(r.validity);
+  auto [end, ec] = std::from_chars(days.data(), days.data() + days.size(), validity);
+  if (ec != std::errc() || end != days.data() + days.size() || validity < 1 || validity > 3650) {
     bad("validity_days", "must be an integer from 1 to 3650");
   }
   p.validity_days = validity;
-  std::optional<domain::PackageType> type = domain::ParsePackageType(r.type);
+  std::optional<domain::PackageType> type = domain::ParsePackageType(spelling::Type(r.type));
   if (!type) bad("type", "must be data-limited, unlimited or starter");
   p.type = type.value_or(domain::PackageType::kDataLimited);
-  std::optional<domain::Money> cost = domain::ParseMoney(r.cost);
+  std::optional<domain::Money> cost = domain::ParseMoney(spelling::Money(r.cost));
   if (!cost) bad("cost", "must be an amount such as 4.50 EUR");
-  std::optional<domain::Money> price = domain::ParseMoney(r.price);
+  std::optional<domain::Money> price = domain::ParseMoney(spelling::Money(r.price));
   if (!price) bad("price", "must be an amount such as 9.90 EUR");
   p.cost = cost.value_or(domain::Money{});
   p.price = price.value_or(domain::Money{});
@@ -94,6 +165,11 @@ std::string StringField(const json::object& o, std::string_view key) {
   if (v == nullptr || v->is_null()) return "";
   if (v->is_string()) return std::string(v->get_string());
   if (v->is_int64()) return std::to_string(v->get_int64());
+  if (v->is_uint64()) return std::to_string(v->get_uint64());
+  if (v->is_double()) {  // a spreadsheet's 30.0 days
+    double d = v->get_double();
+    if (d == std::floor(d) && std::fabs(d) < 1e9) return std::to_string(static_cast<int64_t>(d));
+  }
   return "\x01";  // a non-string value: fails every field check
 }
 
@@ -165,7 +241,11 @@ Result<std::vector<RawRow>> ReadCsv(std::string_view text) {
              f[cost],
              f[price],
              f[validity]};
-    std::istringstream cs(f[countries]);
+    // "DE FR IT", and as people also list them: "DE, FR, IT" or "DE;FR;IT".
+    std::string list = f[countries];
+    std::replace_if(
+        list.begin(), list.end(), [](char c) { return c == ',' || c == ';' || c == '|'; }, ' ');
+    std::istringstream cs(list);
     for (std::string c; cs >> c;) r.countries.push_back(c);
     rows.push_back(std::move(r));
   }

@@ -68,6 +68,53 @@ TEST(ParseCatalogFile, ReadsCsvAsSpreadsheetsWriteIt) {
   EXPECT_EQ(bad.status().details().at(0).field, "row 5 cost");
 }
 
+// Catalogs written by hand or exported from a spreadsheet: units and currencies in any case,
+// a space before the unit, a decimal comma, the currency first, "Unlimited", a type with a
+// space, whole days written as decimals, countries separated by commas. Each reads as the
+// design's spelling; what still makes no sense is refused and named.
+TEST(ParseCatalogFile, ReadsTheSpellingsPeopleWrite) {
+  std::string csv =
+      "id,name,provider,countries,region,data,validity_days,type,cost,price\n"
+      "de-1gb-7d , Germany 1 GB ,sample,\"DE, AT;CH\", eu ,1.5 gb,7.0,Data Limited,\"4,5 eur\",EUR "
+      "9.90\n"
+      "fr-unl-30d,France unlimited,sample,fr,,Unlimited, 30 ,UNLIMITED,12 EUR,19.90EUR\n";
+  auto pkgs = ParseCatalogFile(csv, Format::kCsv);
+  ASSERT_TRUE(pkgs.ok()) << pkgs.status().message();
+  const domain::Package& de = (*pkgs)[0];
+  EXPECT_EQ(de.id, "de-1gb-7d");
+  EXPECT_EQ(de.name, "Germany 1 GB");
+  EXPECT_EQ(de.countries, (std::vector<std::string>{"AT", "CH", "DE"}));
+  EXPECT_EQ(de.region, "EU");
+  EXPECT_EQ(de.data_mb, 1536);
+  EXPECT_EQ(de.validity_days, 7);
+  EXPECT_EQ(de.type, domain::PackageType::kDataLimited);
+  EXPECT_EQ(de.cost, (domain::Money{450, "EUR"}));
+  EXPECT_EQ(de.price, (domain::Money{990, "EUR"}));
+  const domain::Package& fr = (*pkgs)[1];
+  EXPECT_EQ(fr.data_mb, domain::kUnlimitedMb);
+  EXPECT_EQ(fr.validity_days, 30);
+  EXPECT_EQ(fr.type, domain::PackageType::kUnlimited);
+  EXPECT_EQ(fr.cost, (domain::Money{1200, "EUR"}));
+  EXPECT_EQ(fr.price, (domain::Money{1990, "EUR"}));
+
+  auto json = ParseCatalogFile(R"({"packages": [{"id": "jp-3gb-15d", "name": "Japan", "provider":
+      "sample", "countries": ["jpn"], "data": "3GB", "validity_days": 15.0, "type": "starter",
+      "cost": "3.00 JPY", "price": "5.00 JPY"}]})",
+                               Format::kJson);
+  ASSERT_TRUE(json.ok()) << json.status().message();
+  EXPECT_EQ((*json)[0].validity_days, 15);
+
+  std::string nonsense =
+      "id,name,provider,countries,region,data,validity_days,type,cost,price\n"
+      "x-1,X,sample,DE,,5 TB,7.5,prepaid,\"1,000 EUR\",4.50 EURO\n";
+  auto bad = ParseCatalogFile(nonsense, Format::kCsv);
+  ASSERT_FALSE(bad.ok());
+  std::vector<std::string> fields;
+  for (const auto& d : bad.status().details()) fields.push_back(d.field);
+  EXPECT_EQ(fields, (std::vector<std::string>{"row 2 data", "row 2 validity_days", "row 2 type",
+                                              "row 2 cost", "row 2 price"}));
+}
+
 TEST(ParseCatalogFile, ReadsJsonAfterAByteOrderMark) {
   auto pkgs = ParseCatalogFile("\xEF\xBB\xBF" + std::string(kGood), Format::kJson);
   ASSERT_TRUE(pkgs.ok()) << pkgs.status().message();
