@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <future>
 #include <thread>
 
 #include "tripsim/base/ids.h"
@@ -41,6 +42,52 @@ TEST(GroupCommitWriter, AFailingJobDoesNotFailItsNeighbours) {
   ASSERT_EQ(s.Step(), Stmt::kRow);
   EXPECT_EQ(s.Int(0), 36);
   EXPECT_EQ(s.Int(1), 0);
+  std::filesystem::remove_all(dir);
+}
+
+// SQLite may roll the whole transaction back when a statement fails for want of disk space,
+// memory or I/O. The jobs of the batch before the failing one are then undone and must not be
+// reported written; the jobs after it must still be written, and reported so.
+TEST(GroupCommitWriter, ATransactionRolledBackUnderAJobFailsTheJobsItUndidAndNoOthers) {
+  auto dir = std::filesystem::temp_directory_path() / ("tripsim-gc-" + NewId(""));
+  std::filesystem::create_directories(dir);
+  std::vector<Status> results(6);
+  {
+    Db db = Db::Open((dir / "t.db").string(), true).value();
+    ASSERT_TRUE(db.Exec("CREATE TABLE t (k INTEGER PRIMARY KEY)").ok());
+    GroupCommitWriter writer(std::move(db), 64);
+    // The first job holds the writer until jobs 1-5 are queued, so that they make one batch.
+    std::promise<void> running, queued;
+    std::shared_future<void> go = queued.get_future().share();
+    writer.SubmitAsync(
+        [&running, go](Db&) -> Status {
+          running.set_value();
+          go.wait();
+          return Status::Ok();
+        },
+        [&](Status s) { results[0] = std::move(s); });
+    running.get_future().wait();
+    for (int i = 1; i <= 5; ++i) {
+      writer.SubmitAsync(
+          [i](Db& d) -> Status {
+            TRIPSIM_RETURN_IF_ERROR(d.Exec("INSERT INTO t VALUES (" + std::to_string(i) + ")"));
+            if (i != 3) return Status::Ok();
+            // What SQLite does on its own after SQLITE_FULL in some cases.
+            TRIPSIM_RETURN_IF_ERROR(d.Exec("ROLLBACK"));
+            return Unavailable("database or disk is full");
+          },
+          [&, i](Status s) { results[static_cast<size_t>(i)] = std::move(s); });
+    }
+    queued.set_value();
+  }  // the writer finishes every job before it stops
+  EXPECT_TRUE(results[0].ok());
+  for (int i : {1, 2, 3})
+    EXPECT_EQ(results[static_cast<size_t>(i)].code(), ErrorCode::kUnavailable) << i;
+  for (int i : {4, 5}) EXPECT_TRUE(results[static_cast<size_t>(i)].ok()) << i;
+  Db db = Db::Open((dir / "t.db").string(), false).value();
+  Stmt s = db.Prepare("SELECT group_concat(k) FROM (SELECT k FROM t ORDER BY k)").value();
+  ASSERT_EQ(s.Step(), Stmt::kRow);
+  EXPECT_EQ(s.Text(0), "4,5");
   std::filesystem::remove_all(dir);
 }
 

@@ -94,6 +94,9 @@ class Db {
   Status Exec(const std::string& sql);
   // Runs one statement without parameters or results, compiled once (BEGIN, SAVEPOINT...).
   Status Run(std::string_view sql);
+  // Whether a transaction is open: false after COMMIT, and after SQLite rolled one back by
+  // itself (it may when a statement fails with SQLITE_FULL, SQLITE_IOERR or SQLITE_NOMEM).
+  bool InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
   sqlite3* raw() const { return db_; }
 
  private:

@@ -54,12 +54,19 @@ void GroupCommitWriter::Loop() {
 }
 
 void GroupCommitWriter::RunBatch(std::vector<Pending>& batch) {
-  Status begin = db_.Run("BEGIN IMMEDIATE");
-  if (!begin.ok()) {
+  // The batch's jobs from `open` on belong to the transaction in progress.
+  size_t open = 0;
+  auto fail_open_jobs = [&](size_t end, const Status& why) {
+    for (size_t i = open; i < end; ++i) {
+      if (batch[i].result.ok()) batch[i].result = why;
+    }
+  };
+  if (Status begin = db_.Run("BEGIN IMMEDIATE"); !begin.ok()) {
     for (Pending& p : batch) p.result = begin;
     return;
   }
-  for (Pending& p : batch) {
+  for (size_t i = 0; i < batch.size(); ++i) {
+    Pending& p = batch[i];
     Status s = db_.Run("SAVEPOINT job");
     if (s.ok()) {
       try {
@@ -72,14 +79,24 @@ void GroupCommitWriter::RunBatch(std::vector<Pending>& batch) {
       if (s.ok() && !release.ok()) s = release;
     }
     p.result = s;
+    if (!db_.InTransaction()) {
+      // SQLite rolled the whole transaction back under this job: the jobs before it are undone
+      // as well, and the ones after it need a transaction of their own.
+      log::Error("store.transaction_rolled_back", {{"error", s.message()}});
+      if (p.result.ok()) p.result = Unavailable("the write could not be committed");
+      fail_open_jobs(i, Unavailable("the write could not be committed"));
+      open = i + 1;
+      if (open == batch.size()) return;
+      if (Status begin = db_.Run("BEGIN IMMEDIATE"); !begin.ok()) {
+        for (size_t j = open; j < batch.size(); ++j) batch[j].result = begin;
+        return;
+      }
+    }
   }
-  Status commit = db_.Run("COMMIT");
-  if (!commit.ok()) {
+  if (Status commit = db_.Run("COMMIT"); !commit.ok()) {
     log::Error("store.commit_failed", {{"error", commit.message()}});
     (void)db_.Exec("ROLLBACK");
-    for (Pending& p : batch) {
-      if (p.result.ok()) p.result = Unavailable("the write could not be committed");
-    }
+    fail_open_jobs(batch.size(), Unavailable("the write could not be committed"));
   }
 }
 

@@ -3,7 +3,9 @@
 //
 // Each job runs inside its own SAVEPOINT: a job that fails is rolled back alone and its
 // neighbours still commit. A job's completion is called only after the batch holding it is
-// durable.
+// durable. When SQLite rolls the whole transaction back under a failing job (the disk full, an
+// I/O error), the jobs it undid fail with kUnavailable and the rest of the batch goes on in a
+// new transaction.
 //
 //   Status s = writer.Submit([&](Db& db) -> Status { ...statements...; return Status::Ok(); });
 //   writer.SubmitAsync(std::move(job), [](Status s) { ...answer... });  // does not wait
