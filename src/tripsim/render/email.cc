@@ -74,7 +74,12 @@ Result<Email> RenderEmail(const EmailInput& in) {
   Data values;
   values.set("name", name);
   values.set("sender", in.sender_name);
-  values.set("departure", b.request.departure_date.substr(0, 10));
+  // The date as the traveller's locale writes it; in English when the email cannot speak the
+  // locale's language.
+  const std::string date_locale =
+      b.request.locale && PrimaryLanguage(*b.request.locale) == lang_code ? *b.request.locale
+                                                                          : lang_code;
+  values.set("departure", LongDate(b.request.departure_date.substr(0, 10), date_locale));
 
   Data view;
   view.set("lang", lang_code);
@@ -106,7 +111,10 @@ Result<Email> RenderEmail(const EmailInput& in) {
     code.set("code", p.code);
     code.set("redeem_url", redeem_url);
     code.set("destination", destination);
-    code.set("size", p.package ? domain::FormatDataSize(p.package->data_mb) : "-");
+    code.set("size", !p.package ? "-"
+                     : p.package->data_mb == domain::kUnlimitedMb
+                         ? Translate(lang, "unlimited", values)
+                         : domain::FormatDataSize(p.package->data_mb));
     Data days;
     days.set("n", std::to_string(p.package ? p.package->validity_days : 0));
     code.set("validity", p.package ? Translate(lang, "days", days) : "-");

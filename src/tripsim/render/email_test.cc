@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <png.h>
 
+#include "tripsim/render/names.h"
 #include "tripsim/render/qr.h"
 
 namespace tripsim::render {
@@ -68,6 +69,25 @@ TEST(RenderEmail, SpeaksTheBookingsLanguageWithEnglishFallback) {
   EXPECT_NE(Render(MakeBooking("pl-PL", "A")).text.find("Hello A,"), std::string::npos);
   EXPECT_EQ(EmailLanguage("NL_be"), "nl");  // any case, either separator
   EXPECT_EQ(EmailLanguage("english"), "en");
+}
+
+// The trip's date and an unlimited package as the traveller reads them: the date in the
+// locale's own way (English when the email falls back to English), "unlimited" translated.
+TEST(RenderEmail, WritesTheDateAndSizesAsTheLocaleDoes) {
+  EXPECT_NE(Render(MakeBooking(std::nullopt, "A")).text.find("trip on July 15, 2026."),
+            std::string::npos);
+  EXPECT_NE(Render(MakeBooking("en-GB", "A")).text.find("trip on 15 July 2026."),
+            std::string::npos);
+  EXPECT_NE(Render(MakeBooking("pl-PL", "A")).text.find("trip on July 15, 2026."),
+            std::string::npos);
+  domain::Booking de = MakeBooking("de-AT", "A");
+  de.promo_codes[0].package->data_mb = domain::kUnlimitedMb;
+  Email e = Render(de);
+  EXPECT_NE(e.text.find("Reise am 15. Juli 2026 "), std::string::npos) << e.text;
+  EXPECT_NE(e.text.find("unbegrenzt / 30 Tage"), std::string::npos) << e.text;
+  EXPECT_EQ(LongDate("2026-07-15T10:00:00+02:00", "en"), "2026-07-15T10:00:00+02:00");
+  EXPECT_EQ(LongDate("2026-12-20", "fr-FR"), "20 décembre 2026");
+  EXPECT_EQ(LongDate("2026-12-20", "nl"), "20 december 2026");
 }
 
 TEST(RenderEmail, NamesEveryDestinationOfTheTripInTheSubject) {

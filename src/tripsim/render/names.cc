@@ -1,12 +1,17 @@
 #include "tripsim/render/names.h"
 
 #include <unicode/coll.h>
+#include <unicode/datefmt.h>
 #include <unicode/locid.h>
+#include <unicode/timezone.h>
 #include <unicode/unistr.h>
 
 #include <algorithm>
 #include <cctype>
 #include <memory>
+#include <optional>
+
+#include "tripsim/base/date.h"
 
 namespace tripsim::render {
 
@@ -36,6 +41,23 @@ std::string DestinationName(std::string_view destination, const std::string& lan
     if (!code.empty()) out += (out.empty() ? "" : ", ") + (c ? CountryName(*c, lang) : code);
     start = comma + 1;
   }
+  return out;
+}
+
+std::string LongDate(std::string_view iso_date, std::string_view locale) {
+  const std::optional<Date> date = ParseIsoDateOnly(iso_date);
+  if (!date) return std::string(iso_date);
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Locale where = icu::Locale::forLanguageTag(std::string(locale), status);
+  std::unique_ptr<icu::DateFormat> format(
+      icu::DateFormat::createDateInstance(icu::DateFormat::kLong, where));
+  if (U_FAILURE(status) || format == nullptr) return std::string(iso_date);
+  const std::unique_ptr<icu::TimeZone> utc(icu::TimeZone::createTimeZone("Etc/UTC"));
+  format->setTimeZone(*utc);  // the date's midnight is UTC's
+  icu::UnicodeString text;
+  format->format(static_cast<UDate>(date->days) * U_MILLIS_PER_DAY, text);
+  std::string out;
+  text.toUTF8String(out);
   return out;
 }
 
