@@ -2,9 +2,15 @@
 // three functions (generateHeaders, createEsimBooking, handleBookingResponse) are not copied
 // here: they are loaded from tests/guide/guide.js, where they are kept verbatim.
 //
-//   TRIPSIM_BASE_URL=http://127.0.0.1:8080 HUBBY_API_KEY=… HUBBY_API_SECRET=… PORT=3000 node server.js
+// It also receives tripsim's webhooks at /tripsim-webhooks, verifies each one with the webhook
+// secret (printed by `tripsimd partner create|update --webhook-url`) and records the event on
+// the travel booking, which GET /bookings/:id shows.
+//
+//   TRIPSIM_BASE_URL=http://127.0.0.1:8080 HUBBY_API_KEY=… HUBBY_API_SECRET=… \
+//     TRIPSIM_WEBHOOK_SECRET=… PORT=3000 node server.js
 //   curl -X POST localhost:3000/bookings -H 'Content-Type: application/json' \
 //     -d '{"departureDate":"2026-12-15","customerEmail":"ada@example.com","firstName":"Ada","lastName":"Lovelace","destination":"IT"}'
+//   curl localhost:3000/bookings/TRIP-…
 'use strict';
 const crypto = require('crypto');
 const fs = require('fs');
@@ -59,9 +65,50 @@ router.post('/bookings', async (req, res) => {
   }
 });
 
+// tripsim's webhooks: x-tripsim-signature is "sha256=" + hex HMAC-SHA256(webhook secret,
+// x-tripsim-timestamp + "." + the raw body). Checked in constant time, on the bytes as
+// received (so before any JSON parsing), with the timestamp no more than 5 minutes away.
+function verifyWebhook(req) {
+  const secret = process.env.TRIPSIM_WEBHOOK_SECRET;
+  const timestamp = req.get('x-tripsim-timestamp') || '';
+  const given = Buffer.from(req.get('x-tripsim-signature') || '');
+  if (!secret || !/^\d+$/.test(timestamp) || Math.abs(Date.now() - Number(timestamp)) > 300000) {
+    return false;
+  }
+  const expected = Buffer.from('sha256=' + crypto.createHmac('sha256', secret)
+      .update(timestamp + '.').update(req.body).digest('hex'));
+  return given.length === expected.length && crypto.timingSafeEqual(given, expected);
+}
+
+const seenEvents = new Set();  // a retried delivery repeats its event_id
+function recordEsimEvent(event) {
+  if (seenEvents.has(event.event_id)) return;
+  seenEvents.add(event.event_id);
+  const trip = travelBookings.get(event.data.booking_id);  // the booking_id we sent
+  if (!trip) return;
+  trip.esimStatus = event.data.status;
+  (trip.esimEvents ||= []).push({ event: event.event, at: event.timestamp });
+}
+
 const app = express();
+app.post('/tripsim-webhooks', express.raw({ type: () => true, limit: '1mb' }), (req, res) => {
+  if (!verifyWebhook(req)) {
+    res.status(401).json({ success: false, error: 'bad webhook signature' });
+    return;
+  }
+  recordEsimEvent(JSON.parse(req.body.toString('utf8')));
+  res.status(204).end();
+});
 app.use(express.json());
 app.use(router);
+app.get('/bookings/:id', (req, res) => {
+  const trip = travelBookings.get(req.params.id);
+  if (trip) {
+    res.json(trip);
+  } else {
+    res.status(404).json({ success: false, error: 'no such booking' });
+  }
+});
 const server = app.listen(Number(process.env.PORT || 3000), '127.0.0.1', () => {
   console.log(JSON.stringify({ event: 'listening', port: server.address().port }));
 });

@@ -50,6 +50,36 @@ TEST(Cli, PartnerCommandsValidateAndPrintJson) {
   EXPECT_EQ(server->Admin({"partner", "enable", "--partner", "pt_nobody"}).exit_code, 2);
 }
 
+// A webhook secret is shown when the partner's first webhook URL is set, whether by create or
+// by update, and again only when it is rotated.
+TEST(Cli, WebhookSecretsAreShownWhenIssued) {
+  auto server = TripsimdProcess::Start({});
+  ASSERT_NE(server, nullptr);
+  CommandResult plain = server->Admin({"partner", "create", "--name", "Later Hooks"});
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  std::string id(Json(plain.out).at("partner_id").as_string());
+  CommandResult refused = server->Admin({"partner", "rotate-webhook-secret", "--partner", id});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("no webhook URL"), std::string::npos) << refused.err;
+
+  CommandResult hooked = server->Admin(
+      {"partner", "update", "--partner", id, "--webhook-url", "https://ota.example.com/hooks"});
+  ASSERT_EQ(hooked.exit_code, 0) << hooked.err;
+  std::string first(Json(hooked.out).at("webhook_secret").as_string());
+  EXPECT_EQ(first.size(), 64u);
+  CommandResult moved = server->Admin(
+      {"partner", "update", "--partner", id, "--webhook-url", "https://ota.example.com/v2/hooks"});
+  ASSERT_EQ(moved.exit_code, 0) << moved.err;
+  EXPECT_FALSE(Json(moved.out).as_object().contains("webhook_secret"));
+
+  CommandResult rotated = server->Admin({"partner", "rotate-webhook-secret", "--partner", id});
+  ASSERT_EQ(rotated.exit_code, 0) << rotated.err;
+  auto r = Json(rotated.out);
+  EXPECT_EQ(r.at("webhook_url"), "https://ota.example.com/v2/hooks");
+  EXPECT_NE(std::string(r.at("webhook_secret").as_string()), first);
+  EXPECT_EQ(server->Admin({"partner", "list"}).out.find(first), std::string::npos);
+}
+
 // The demo partner's credentials, as `tripsim` reads them from the environment.
 std::map<std::string, std::string> PartnerEnv(const TripsimdProcess& server) {
   return {{"TRIPSIM_BASE_URL", server.url()},

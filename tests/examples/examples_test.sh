@@ -51,8 +51,14 @@ if [ ! -d "$src/examples/node-express/node_modules/express" ]; then
   fail "examples/node-express has no node_modules (scripts/test installs them)"
 fi
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-HUBBY_API_KEY=$key HUBBY_API_SECRET=$secret PORT=$port node "$src/examples/node-express/server.js" \
-  >"$work/express.log" 2>&1 &
+# The demo partner gets the example's webhook URL; its webhook secret is printed this once.
+partner_id=$(/usr/bin/python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["partner_id"])' "$work/server/stdout.jsonl")
+updated=$(cd "$work/server" && "$work/prefix/bin/tripsimd" partner update --partner "$partner_id" \
+  --webhook-url "http://127.0.0.1:$port/tripsim-webhooks")
+webhook_secret=$(echo "$updated" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["webhook_secret"])') \
+  || fail "partner update --webhook-url printed no webhook secret: $updated"
+HUBBY_API_KEY=$key HUBBY_API_SECRET=$secret TRIPSIM_WEBHOOK_SECRET=$webhook_secret PORT=$port \
+  node "$src/examples/node-express/server.js" >"$work/express.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 200); do grep -q listening "$work/express.log" 2>/dev/null && break; sleep 0.05; done
 answer=$(curl -sS -X POST "http://127.0.0.1:$port/bookings" -H 'Content-Type: application/json' \
@@ -62,3 +68,16 @@ echo "$answer" | /usr/bin/python3 -c 'import json,sys; a=json.load(sys.stdin); a
 "$work/prefix/bin/tripsim" --json bookings get TRIP-NODE-1 --external >/dev/null \
   || fail "tripsim does not show the Express example's booking"
 echo "node-express: the guide's router booked TRIP-NODE-1 through tripsim"
+# tripsim's webhooks reach the example, which verifies them and records them on the trip.
+trip=""
+for _ in $(seq 300); do
+  trip=$(curl -sS "http://127.0.0.1:$port/bookings/TRIP-NODE-1")
+  echo "$trip" | /usr/bin/python3 -c 'import json,sys; e={x["event"] for x in json.load(sys.stdin).get("esimEvents", [])}; sys.exit(0 if {"booking.created","message.sent"} <= e else 1)' && break
+  sleep 0.1
+done
+echo "$trip" | /usr/bin/python3 -c 'import json,sys; t=json.load(sys.stdin); e=[x["event"] for x in t["esimEvents"]]; assert "booking.created" in e and "message.sent" in e and t["esimStatus"] == "CONFIRMED", t' \
+  || fail "the Express example did not receive verified webhooks: $trip"
+forged=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$port/tripsim-webhooks" \
+  -H "x-tripsim-timestamp: $(date +%s%3N)" -H 'x-tripsim-signature: sha256=00' -d '{}')
+[ "$forged" = 401 ] || fail "the Express example accepted a forged webhook ($forged)"
+echo "node-express: verified webhooks for TRIP-NODE-1: $(echo "$trip" | /usr/bin/python3 -c 'import json,sys; print(", ".join(x["event"] for x in json.load(sys.stdin)["esimEvents"]))')"

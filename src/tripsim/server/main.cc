@@ -201,6 +201,7 @@ int Main(int argc, char** argv) {
       {"enable", "let a disabled partner sign requests again"},
       {"disable", "refuse the partner's requests (403) until it is enabled"},
       {"rotate-secret", "issue a new API secret and print it once"},
+      {"rotate-webhook-secret", "issue a new secret for the webhook signatures and print it once"},
       {"webhooks", "the partner's webhook events, dead letters included"},
       {"dashboard-token", "issue a dashboard token that sees only this partner"},
   };
@@ -338,10 +339,14 @@ int Main(int argc, char** argv) {
   }
   for (const auto& [name, sub] : by_id_commands) {
     if (!sub->parsed()) continue;
-    return WithStore(partner_common, name == "rotate-secret",
+    const bool needs_key = name == "rotate-secret" || name == "rotate-webhook-secret";
+    return WithStore(partner_common, needs_key,
                      [&, name = name](store::Store& s, const std::string& key) {
                        if (name == "rotate-secret") {
                          return RotateSecret(s, key, SystemClock(), pf.partner_id, grace_hours);
+                       }
+                       if (name == "rotate-webhook-secret") {
+                         return RotateWebhookSecret(s, key, pf.partner_id);
                        }
                        if (name == "webhooks") return ListWebhooks(s, pf.partner_id, false);
                        if (name == "dashboard-token") return IssueDashboardToken(s, pf.partner_id);

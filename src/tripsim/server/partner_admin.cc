@@ -155,9 +155,31 @@ Result<std::string> CreatePartner(store::Store& store, const std::string& master
 Result<std::string> UpdatePartner(store::Store& store, const std::string& master_key,
                                   const std::string& partner_id, const PartnerSpec& spec) {
   TRIPSIM_ASSIGN_OR_RETURN(p, store.GetPartner(partner_id));
+  const bool had_webhook_secret = !p.webhook_secret_sealed.empty();
   TRIPSIM_RETURN_IF_ERROR(Apply(spec, master_key, p));
   TRIPSIM_RETURN_IF_ERROR(store.UpdatePartner(p));
-  return json::serialize(Describe(p));
+  json::object out = Describe(p);
+  // The partner's first webhook URL came with a secret to verify its events: shown this once.
+  if (!had_webhook_secret && !p.webhook_secret_sealed.empty()) {
+    TRIPSIM_ASSIGN_OR_RETURN(webhook_secret, crypto::Open(master_key, p.webhook_secret_sealed));
+    out["webhook_secret"] = webhook_secret;
+  }
+  return json::serialize(out);
+}
+
+Result<std::string> RotateWebhookSecret(store::Store& store, const std::string& master_key,
+                                        const std::string& partner_id) {
+  TRIPSIM_ASSIGN_OR_RETURN(p, store.GetPartner(partner_id));
+  if (p.webhook_url.empty()) {
+    return Status(ErrorCode::kFailedPrecondition,
+                  "partner " + partner_id + " has no webhook URL (partner update --webhook-url)");
+  }
+  std::string secret = NewSecret();
+  TRIPSIM_ASSIGN_OR_RETURN(sealed, crypto::Seal(master_key, secret));
+  p.webhook_secret_sealed = sealed;
+  TRIPSIM_RETURN_IF_ERROR(store.UpdatePartner(p));
+  return json::serialize(json::object{
+      {"partner_id", p.id}, {"webhook_url", p.webhook_url}, {"webhook_secret", secret}});
 }
 
 Result<std::string> SetPartnerEnabled(store::Store& store, const std::string& partner_id,

@@ -31,7 +31,8 @@ struct PartnerSpec {
 // {"partner_id","api_key","api_secret"[,"webhook_secret"]}
 Result<std::string> CreatePartner(store::Store& store, const std::string& master_key,
                                   const Clock& clock, const PartnerSpec& spec);
-// The partner as JSON (without secrets).
+// The partner as JSON (without secrets; but with "webhook_secret", once, when this update gave
+// the partner its first webhook URL).
 Result<std::string> UpdatePartner(store::Store& store, const std::string& master_key,
                                   const std::string& partner_id, const PartnerSpec& spec);
 Result<std::string> SetPartnerEnabled(store::Store& store, const std::string& partner_id,
@@ -42,6 +43,10 @@ Result<std::string> SetPartnerEnabled(store::Store& store, const std::string& pa
 Result<std::string> RotateSecret(store::Store& store, const std::string& master_key,
                                  const Clock& clock, const std::string& partner_id,
                                  int grace_hours);
+// {"partner_id","webhook_url","webhook_secret"}: a new secret for the partner's webhook
+// signatures, from the next delivery on; kFailedPrecondition without a webhook URL.
+Result<std::string> RotateWebhookSecret(store::Store& store, const std::string& master_key,
+                                        const std::string& partner_id);
 // The partner's latest webhook events (newest first): id, event, status, attempts, error.
 Result<std::string> ListWebhooks(store::Store& store, const std::string& partner_id,
                                  bool only_dead);
