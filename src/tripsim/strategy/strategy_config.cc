@@ -101,12 +101,14 @@ class Parser {
       return w;
     }
     const json::object& o = v->get_object();
-    static constexpr std::string_view kKnown[] = {"countries",     "regions", "min_trip_days",
-                                                  "max_trip_days", "min_pax", "max_pax",
-                                                  "package_type"};
+    static constexpr std::string_view kKnown[] = {"countries",     "regions",     "min_trip_days",
+                                                  "max_trip_days", "min_pax",     "max_pax",
+                                                  "pax",           "package_type"};
     for (const auto& kv : o) {
       if (std::find(std::begin(kKnown), std::end(kKnown), kv.key()) == std::end(kKnown)) {
-        Add(path + std::string(kv.key()), "is not a known condition");
+        Add(path + std::string(kv.key()),
+            "is not a known condition (countries, regions, min_trip_days, max_trip_days, "
+            "min_pax, max_pax, pax, package_type)");
       }
     }
     w.countries = Codes(o.if_contains("countries"), path + "countries", false);
@@ -115,6 +117,11 @@ class Parser {
     w.max_trip_days = Int(o, "max_trip_days", path);
     w.min_pax = Int(o, "min_pax", path);
     w.max_pax = Int(o, "max_pax", path);
+    // "pax": N is a party of exactly N travellers.
+    if (std::optional<int> pax = Int(o, "pax", path)) {
+      if (w.min_pax || w.max_pax) Add(path + "pax", "cannot be given with min_pax or max_pax");
+      w.min_pax = w.max_pax = pax;
+    }
     if (const json::value* t = o.if_contains("package_type"); t != nullptr && !t->is_null()) {
       w.package_type = t->is_string() ? domain::ParsePackageType(t->get_string()) : std::nullopt;
       if (!w.package_type) Add(path + "package_type", "must be data-limited, unlimited or starter");

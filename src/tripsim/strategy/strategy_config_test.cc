@@ -27,5 +27,22 @@ TEST(ParseStrategy, NamesEveryProblem) {
   EXPECT_FALSE(ParseStrategy("not json").ok());
 }
 
+// "pax": N tests a party of exactly N; an unknown condition is named with the ones there are.
+TEST(ParseStrategy, ReadsPaxAsAnExactPartySize) {
+  auto s = ParseStrategy(R"({"name":"hybrid","rules":[{"when":{"pax":3},
+      "use":{"name":"fixed_size","size":"1GB"}}],"default":{"name":"budget","target_cost":"8.00 EUR"}})");
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  const When& w = std::get<Hybrid>(s->kind).rules.at(0).when;
+  EXPECT_EQ(w.min_pax, 3);
+  EXPECT_EQ(w.max_pax, 3);
+  auto both = ParseStrategy(R"({"name":"hybrid","rules":[{"when":{"pax":3,"min_pax":2,"party":4},
+      "use":{"name":"fixed_size","size":"1GB"}}],"default":{"name":"budget","target_cost":"8.00 EUR"}})");
+  ASSERT_FALSE(both.ok());
+  ASSERT_EQ(both.status().details().size(), 2u);
+  EXPECT_EQ(both.status().details()[0].field, "rules[0].when.party");
+  EXPECT_NE(both.status().details()[0].issue.find("min_trip_days"), std::string::npos);
+  EXPECT_EQ(both.status().details()[1].field, "rules[0].when.pax");
+}
+
 }  // namespace
 }  // namespace tripsim::strategy
