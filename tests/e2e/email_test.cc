@@ -185,6 +185,44 @@ TEST_F(EmailTest, ResendQueuesANewMessageAndASentEmailForbidsCancellation) {
   EXPECT_EQ(client.Post("/api/bookings/bk_unknown/resend", "")->status, 404);
 }
 
+// The traveller's address was wrong, or the booking had none: the partner sends the email to
+// the right one. The booking's request stays as sent (a retry of it is still the same request).
+TEST_F(EmailTest, ResendGoesToACorrectedAddress) {
+  ASSERT_TRUE(smtp_->Start());
+  auto server = StartServer("smtp://127.0.0.1:" + std::to_string(smtp_->port));
+  ASSERT_NE(server, nullptr);
+  sdk::Client client(server->ClientOptions());
+  json::object body = GuideBody("MAIL-FIX");
+  body["email"] = "ada@exmaple.com";
+  std::string id(Json(Book(*server, body).body).at("data").at("id").as_string());
+  ASSERT_TRUE(WaitFor([&] { return smtp_->Files().size() == 1; }));
+
+  auto bad = client.Post("/api/bookings/" + id + "/resend", R"({"email": "ada@"})");
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(Json(bad->body).at("error").at("details").at(0).at("field"), "email");
+  auto fixed = client.ResendEmail(id, "ada@example.com");
+  ASSERT_TRUE(fixed.ok()) << fixed.status().message();
+  ASSERT_EQ(fixed->messages.size(), 2u);
+  EXPECT_EQ(fixed->messages[0].recipient, "ada@exmaple.com");
+  EXPECT_EQ(fixed->messages[1].recipient, "ada@example.com");
+  EXPECT_EQ(fixed->messages[1].kind, "resend");
+  ASSERT_TRUE(WaitFor([&] { return smtp_->Files().size() == 2; }));
+  std::vector<std::string> to;
+  for (const auto& m : smtp_->Messages()) to.emplace_back(m.at("to").as_string());
+  EXPECT_EQ(to, (std::vector<std::string>{"Ada <ada@exmaple.com>", "Ada <ada@example.com>"}));
+  auto repeat = client.Post("/api/bookings", json::serialize(body));  // the original request
+  EXPECT_EQ(repeat->status, 200) << repeat->body;
+
+  json::object without = GuideBody("MAIL-NONE");
+  without.erase("email");
+  std::string none(Json(Book(*server, without).body).at("data").at("id").as_string());
+  auto refused = client.Post("/api/bookings/" + none + "/resend", "");
+  EXPECT_EQ(refused->status, 409);
+  auto first = client.Post("/api/bookings/" + none + "/resend", R"({"email": "bob@example.com"})");
+  EXPECT_EQ(first->status, 202) << first->body;
+  ASSERT_TRUE(WaitFor([&] { return smtp_->Files().size() == 3; }));
+}
+
 TEST_F(EmailTest, ATravellerClaimsACodeIssuedWithoutEmail) {
   ASSERT_TRUE(smtp_->Start());
   auto server = StartServer("smtp://127.0.0.1:" + std::to_string(smtp_->port));

@@ -128,7 +128,8 @@ class PartnerRoutes {
 
   HttpResponse Resend(const HttpRequest& r, const PathParams& p) const {
     TRIPSIM_ASSIGN_OR_RESPOND(partner, Authenticate(r));
-    TRIPSIM_ASSIGN_OR_RESPOND(b, deps_.bookings.Resend(partner->partner.id, p.at("id")));
+    TRIPSIM_ASSIGN_OR_RESPOND(email, wire::ParseResendRequest(r.body));
+    TRIPSIM_ASSIGN_OR_RESPOND(b, deps_.bookings.Resend(partner->partner.id, p.at("id"), email));
     return Json(202, wire::EncodeBookingResponse(b, Encode()));
   }
 

@@ -257,17 +257,19 @@ domain::Message NewEmail(std::string kind, std::string recipient, int64_t now) {
 
 }  // namespace
 
-Result<Booking> BookingService::Resend(const std::string& partner_id, const std::string& id) {
+Result<Booking> BookingService::Resend(const std::string& partner_id, const std::string& id,
+                                       const std::optional<std::string>& email) {
   TRIPSIM_ASSIGN_OR_RETURN(b, store_.GetBooking(partner_id, id));
   if (b.status == domain::BookingStatus::kCancelled) {
     return Status(ErrorCode::kFailedPrecondition, "The booking is cancelled: nothing to resend");
   }
-  if (!b.request.email) {
+  const std::optional<std::string>& to = email ? email : b.request.email;
+  if (!to) {
     return Status(ErrorCode::kFailedPrecondition,
-                  "The booking has no email address; the traveller can claim the code instead");
+                  "The booking has no email address: send one ({\"email\": ...}), or the "
+                  "traveller can claim the code at its claim_url");
   }
-  TRIPSIM_RETURN_IF_ERROR(
-      store_.AddMessage(b.id, NewEmail("resend", *b.request.email, clock_.NowMillis())));
+  TRIPSIM_RETURN_IF_ERROR(store_.AddMessage(b.id, NewEmail("resend", *to, clock_.NowMillis())));
   return store_.GetBooking(partner_id, id);
 }
 

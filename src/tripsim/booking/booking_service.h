@@ -84,9 +84,12 @@ class BookingService {
   Result<domain::Booking> CancelByReference(const std::string& partner_id,
                                             const std::string& booking_id);
 
-  // Queues the traveller's email again (a new message with the same content). kFailedPrecondition
-  // (409) for a cancelled booking or one without an email address.
-  Result<domain::Booking> Resend(const std::string& partner_id, const std::string& id);
+  // Queues the traveller's email again (a new message with the same content), to `email` when
+  // given (a corrected address, or a first one), else to the booking's address. The booking's
+  // request stays as it was sent. kFailedPrecondition (409) for a cancelled booking, or one
+  // without an address when `email` is absent.
+  Result<domain::Booking> Resend(const std::string& partner_id, const std::string& id,
+                                 const std::optional<std::string>& email = std::nullopt);
 
   // A traveller claims a code issued without an email: the code becomes CLAIMED and is emailed
   // to `email`. kNotFound for an unknown uuid, kGone (410) for a revoked or expired code,

@@ -52,7 +52,8 @@ void PrintBooking(const json::object& b) {
   for (const auto& m : b.at("messages").as_array()) {
     const auto& o = m.as_object();
     std::cout << "message " << Str(o.at("id")) << " " << Str(o.at("channel")) << " "
-              << Str(o.at("status")) << "\n";
+              << Str(o.at("status")) << " "
+              << (o.contains("recipient") ? Str(o.at("recipient")) : "-") << "\n";
   }
 }
 
@@ -188,6 +189,9 @@ int Main(int argc, char** argv) {
   cancel->add_flag("--external", external, "the id is your booking_id");
   auto* resend = bookings->add_subcommand("resend", "email the traveller again");
   resend->add_option("id", id, "tripsim id (bk_...)")->required();
+  std::string resend_email;
+  resend->add_option("--email", resend_email,
+                     "send to this address instead (a corrected one, or a first one)");
 
   auto* packages = app.add_subcommand("packages", "the catalog you may use");
   packages->require_subcommand(1);
@@ -227,7 +231,9 @@ int Main(int argc, char** argv) {
   if (get->parsed()) return Output(client.Get(by_id), as_json, booking_table);
   if (cancel->parsed()) return Output(client.Delete(by_id), as_json, booking_table);
   if (resend->parsed()) {
-    return Output(client.Post(by_id + "/resend", ""), as_json, booking_table);
+    const std::string body = wire::EncodeResendRequest(
+        resend_email.empty() ? std::nullopt : std::optional<std::string>(resend_email));
+    return Output(client.Post(by_id + "/resend", body), as_json, booking_table);
   }
   if (list->parsed()) {
     std::string target =

@@ -215,8 +215,10 @@ Result<wire::BookingView> Client::CancelBookingByReference(const std::string& bo
                wire::DecodeBooking);
 }
 
-Result<wire::BookingView> Client::ResendEmail(const std::string& id) {
-  return Typed(Send("POST", "/api/bookings/" + UrlEncode(id) + "/resend"), wire::DecodeBooking);
+Result<wire::BookingView> Client::ResendEmail(const std::string& id,
+                                              const std::optional<std::string>& email) {
+  return Typed(Post("/api/bookings/" + UrlEncode(id) + "/resend", wire::EncodeResendRequest(email)),
+               wire::DecodeBooking);
 }
 
 Result<std::vector<wire::PackageView>> Client::ListPackages(const PackageQuery& q) {

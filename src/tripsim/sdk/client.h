@@ -89,7 +89,9 @@ class Client {
   Result<wire::BookingListView> ListBookings(const ListQuery& query = {});
   Result<wire::BookingView> CancelBooking(const std::string& id);
   Result<wire::BookingView> CancelBookingByReference(const std::string& booking_id);
-  Result<wire::BookingView> ResendEmail(const std::string& id);
+  // To the booking's address, or to `email` (a corrected address) when given.
+  Result<wire::BookingView> ResendEmail(const std::string& id,
+                                        const std::optional<std::string>& email = std::nullopt);
   Result<std::vector<wire::PackageView>> ListPackages(const PackageQuery& query = {});
 
  private:

@@ -417,9 +417,10 @@ json::object EncodePromoCode(const domain::PromoCode& p, const EncodeOptions& op
 
 json::object EncodeMessage(const domain::Message& m, const json::storage_ptr& sp) {
   json::object o(sp);
-  o.reserve(8);
+  o.reserve(9);
   o["id"] = m.id;
   o["channel"] = m.channel;
+  o["recipient"] = m.recipient.empty() ? json::value(nullptr, sp) : json::value(m.recipient, sp);
   o["kind"] = m.kind;
   o["status"] = domain::MessageStatusName(m.status);
   o["attempts"] = m.attempts;
@@ -514,6 +515,23 @@ Result<std::optional<std::string>> ParseRedeemRequest(std::string_view body) {
     return InvalidArgument("Validation failed", {{"destination", "must be a country code", {}}});
   }
   return std::optional<std::string>(std::string(d->get_string()));
+}
+
+Result<std::optional<std::string>> ParseResendRequest(std::string_view body) {
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return std::optional<std::string>();
+  }
+  boost::system::error_code ec;
+  json::value root = json::parse(body, ec);
+  if (ec || !root.is_object()) {
+    return InvalidArgument("Validation failed", {{"body", "must be a JSON object", {}}});
+  }
+  const json::value* email = Checker::Get(root.get_object(), "email");
+  if (email == nullptr) return std::optional<std::string>();
+  if (!email->is_string() || !internal::IsValidEmail(email->get_string())) {
+    return InvalidArgument("Validation failed", {{"email", "must be a valid email address", {}}});
+  }
+  return std::optional<std::string>(std::string(email->get_string()));
 }
 
 Result<std::string> ParseClaimRequest(std::string_view body) {

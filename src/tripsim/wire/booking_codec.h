@@ -43,6 +43,11 @@ struct EncodeOptions {
 // destinationless code; empty or {} otherwise.
 Result<std::optional<std::string>> ParseRedeemRequest(std::string_view body);
 
+// The optional body of POST /api/bookings/{id}/resend: {"email": "..."} sends the email to that
+// address (a corrected one, or a first one for a booking made without); empty, {} or a null
+// email: to the booking's own address.
+Result<std::optional<std::string>> ParseResendRequest(std::string_view body);
+
 // The body of POST /api/promo-codes/claim/{uuid}: {"email": "..."}, the address validated.
 Result<std::string> ParseClaimRequest(std::string_view body);
 

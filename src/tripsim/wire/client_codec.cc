@@ -78,8 +78,8 @@ BookingView ReadBooking(const json::object& o) {
       if (!m.is_object()) continue;
       const json::object& x = m.get_object();
       b.messages.push_back({Text(x, "id"), Text(x, "channel"), Text(x, "kind"), Text(x, "status"),
-                            OptInt(x, "attempts").value_or(0), OptText(x, "sent_at"),
-                            OptText(x, "last_error")});
+                            OptText(x, "recipient"), OptInt(x, "attempts").value_or(0),
+                            OptText(x, "sent_at"), OptText(x, "last_error")});
     }
   }
   return b;
@@ -154,6 +154,10 @@ std::string EncodeBookingRequest(const domain::BookingRequest& r) {
   o["communication_options"] = {{"should_send_message", r.should_send_message},
                                 {"channels", std::move(channels)}};
   return json::serialize(o);
+}
+
+std::string EncodeResendRequest(const std::optional<std::string>& email) {
+  return email ? json::serialize(json::object{{"email", *email}}) : "";
 }
 
 Result<BookingView> DecodeBooking(std::string_view body) {

@@ -37,7 +37,8 @@ struct MessageView {
   std::string id;
   std::string channel;
   std::string kind;
-  std::string status;  // PENDING, SENT, FAILED, CANCELLED
+  std::string status;                    // PENDING, SENT, FAILED, CANCELLED
+  std::optional<std::string> recipient;  // the address; absent once the traveller is erased
   int attempts = 0;
   std::optional<std::string> sent_at;
   std::optional<std::string> last_error;
@@ -78,6 +79,8 @@ struct PackageView {
 
 // The request body of POST /api/bookings; absent optional fields are left out.
 std::string EncodeBookingRequest(const domain::BookingRequest& request);
+// The request body of POST /api/bookings/{id}/resend: {"email": ...}, or "" without one.
+std::string EncodeResendRequest(const std::optional<std::string>& email);
 
 // Success answers. kInternal names what was missing when the JSON is not the documented shape.
 Result<BookingView> DecodeBooking(std::string_view body);
