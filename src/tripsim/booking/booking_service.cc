@@ -25,11 +25,21 @@ std::shared_ptr<const catalog::Catalog> CatalogHolder::Get() const {
 void CatalogHolder::Set(std::shared_ptr<const catalog::Catalog> catalog) {
   MutexLock lock(mu_);
   current_ = std::move(catalog);
+  loaded_version_.reset();
 }
 
 Status CatalogHolder::Reload(store::Store& store) {
+  // The version first: an import between the two reads is seen by the next Reload.
+  TRIPSIM_ASSIGN_OR_RETURN(version, store.CatalogVersion());
+  {
+    MutexLock lock(mu_);
+    if (loaded_version_ == version) return Status::Ok();
+  }
   TRIPSIM_ASSIGN_OR_RETURN(packages, store.ListPackages());
-  Set(std::make_shared<const catalog::Catalog>(std::move(packages)));
+  auto catalog = std::make_shared<const catalog::Catalog>(std::move(packages));
+  MutexLock lock(mu_);
+  current_ = std::move(catalog);
+  loaded_version_ = version;
   return Status::Ok();
 }
 

@@ -28,13 +28,15 @@ class CatalogHolder {
  public:
   std::shared_ptr<const catalog::Catalog> Get() const;
   void Set(std::shared_ptr<const catalog::Catalog> catalog);
-  // Reads every package from the store into a new snapshot.
+  // Reads every package from the store into a new snapshot, unless the store's catalog version
+  // is still the one of the snapshot held (then it costs one small read).
   Status Reload(store::Store& store);
 
  private:
   mutable Mutex mu_;
   std::shared_ptr<const catalog::Catalog> current_ GUARDED_BY(mu_) =
       std::make_shared<const catalog::Catalog>(std::vector<domain::Package>{});
+  std::optional<int64_t> loaded_version_ GUARDED_BY(mu_);  // none after Set
 };
 
 struct CreateOutcome {

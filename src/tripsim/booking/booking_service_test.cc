@@ -61,6 +61,22 @@ class BookingServiceTest : public ::testing::Test {
   ActivePartner partner_;
 };
 
+// The refresh every few seconds lists the packages again only after an import.
+TEST(CatalogHolder, ReloadsOnlyWhenTheCatalogChanged) {
+  std::unique_ptr<store::Store> store = store::NewMemoryStore();
+  CatalogHolder holder;
+  ASSERT_TRUE(holder.Reload(*store).ok());
+  std::shared_ptr<const catalog::Catalog> first = holder.Get();
+  ASSERT_TRUE(holder.Reload(*store).ok());
+  EXPECT_EQ(holder.Get(), first);  // the same snapshot: nothing was read again
+  domain::Package p =
+      catalog::ParseCatalogFile(catalog::SampleCatalogJson(), catalog::Format::kJson)->front();
+  ASSERT_TRUE(store->UpsertPackages({p}, false).ok());
+  ASSERT_TRUE(holder.Reload(*store).ok());
+  EXPECT_NE(holder.Get(), first);
+  EXPECT_NE(holder.Get()->Find(p.id), nullptr);
+}
+
 TEST_F(BookingServiceTest, CreatesWithAssignedPackageCodeAndMessage) {
   auto r = service_.Create(partner_, Request(), "");
   ASSERT_TRUE(r.ok()) << r.status().message();

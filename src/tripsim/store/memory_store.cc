@@ -65,7 +65,13 @@ class MemoryStore final : public Store {
       for (auto& [id, p] : packages_) p.retired = true;
     }
     for (const auto& p : packages) packages_[p.id] = p;
+    ++catalog_version_;
     return Status::Ok();
+  }
+
+  Result<int64_t> CatalogVersion() override {
+    std::lock_guard lock(mu_);
+    return catalog_version_;
   }
 
   Result<std::vector<domain::Package>> ListPackages() override {
@@ -587,6 +593,7 @@ class MemoryStore final : public Store {
   std::mutex mu_;
   std::map<std::string, Partner> partners_;
   std::map<std::string, domain::Package> packages_;
+  int64_t catalog_version_ = 1;
   std::map<std::string, Booking> bookings_;
   std::vector<std::string> order_;         // insertion order
   std::map<std::string, int64_t> leases_;  // message id -> lease end

@@ -626,7 +626,17 @@ INSERT INTO daily_stats (day, partner_id, shard, bookings_confirmed, bookings_co
   FROM bookings GROUP BY 1, 2;
 )sql";
 
-constexpr std::array<Migration, 7> kMigrations = {{
+// A catalog version that every import moves, so that servers list the packages again only
+// after a change (they check it every few seconds).
+constexpr std::string_view kV8 = R"sql(
+CREATE TABLE catalog_version (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  version BIGINT NOT NULL
+);
+INSERT INTO catalog_version (id, version) VALUES (1, 1);
+)sql";
+
+constexpr std::array<Migration, 8> kMigrations = {{
     {1, "partners, packages, bookings, promo codes, messages", kV1Sqlite, kV1Postgres},
     {2, "eSIM profile inventory", kV2Sqlite, kV2Postgres},
     {3, "webhook outbox", kV3Sqlite, kV3Postgres},
@@ -635,6 +645,7 @@ constexpr std::array<Migration, 7> kMigrations = {{
     {6, "dashboard counters kept by a PL/pgSQL function (PostgreSQL)", "", kV6Postgres},
     {7, "bookings per day of creation and status in the counters (list totals)", kV7Sqlite,
      kV7Postgres},
+    {8, "a catalog version, so that servers reload the catalog only after a change", kV8, kV8},
 }};
 
 }  // namespace

@@ -160,6 +160,9 @@ class Store {
   virtual Status UpsertPackages(const std::vector<domain::Package>& packages,
                                 bool retire_missing) = 0;
   virtual Result<std::vector<domain::Package>> ListPackages() = 0;
+  // A number that UpsertPackages changes in its own transaction: a server holding the catalog
+  // of one version need not list it again until the version moves.
+  virtual Result<int64_t> CatalogVersion() = 0;
 
   // Bookings. Writes the booking with its promo codes and messages in one transaction. When the
   // partner already has a booking with the same booking_id (or idempotency_key), writes nothing

@@ -145,7 +145,13 @@ TEST_P(StoreConformance, PartnersRoundTripAndKeysAreUnique) {
 }
 
 TEST_P(StoreConformance, PackagesUpsertAndRetire) {
+  Result<int64_t> before = store_->CatalogVersion();
+  ASSERT_TRUE(before.ok()) << before.status().message();
+  EXPECT_EQ(*store_->CatalogVersion(), *before);  // reading does not move it
   ASSERT_TRUE(store_->UpsertPackages({MakePackage("a"), MakePackage("b")}, false).ok());
+  Result<int64_t> after = store_->CatalogVersion();
+  ASSERT_TRUE(after.ok());
+  EXPECT_NE(*after, *before);
   domain::Package a2 = MakePackage("a");
   a2.validity_days = 30;
   ASSERT_TRUE(store_->UpsertPackages({a2}, true).ok());

@@ -322,7 +322,15 @@ class PostgresStore final : public Store {
                                        {P(p.id), P(EncodePackage(p))})
                                     .status());
       }
-      return Status::Ok();
+      return c.Exec("UPDATE catalog_version SET version = version + 1").status();
+    });
+  }
+
+  Result<int64_t> CatalogVersion() override {
+    return Read<int64_t>([&](Conn& c) -> Result<int64_t> {
+      TRIPSIM_ASSIGN_OR_RETURN(r, c.Exec("SELECT version FROM catalog_version"));
+      if (r.size() != 1) return Internal("catalog_version has no row");
+      return r.Int(0, 0);
     });
   }
 

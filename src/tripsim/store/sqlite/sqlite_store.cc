@@ -250,7 +250,15 @@ class SqliteStore final : public Store {
         TRIPSIM_RETURN_IF_ERROR(s.Run());
         s.Reset();
       }
-      return Status::Ok();
+      return db.Run("UPDATE catalog_version SET version = version + 1");
+    });
+  }
+
+  Result<int64_t> CatalogVersion() override {
+    return Read<int64_t>([&](Db& db) -> Result<int64_t> {
+      TRIPSIM_ASSIGN_OR_RETURN(s, db.Prepare("SELECT version FROM catalog_version"));
+      if (s.Step() != Stmt::kRow) return s.Error();
+      return s.Int(0);
     });
   }
 
