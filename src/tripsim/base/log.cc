@@ -10,7 +10,9 @@
 #include <boost/json/string.hpp>
 #include <chrono>
 #include <cstdlib>
+#include <functional>
 #include <mutex>
+#include <thread>
 
 #include "tripsim/base/background_loop.h"
 #include "tripsim/base/clock.h"
@@ -54,10 +56,16 @@ std::string_view Timestamp() {
 
 // Collects lines (under spdlog's sink lock) and writes them to stderr in one write(2) per
 // batch: when 64 KiB are waiting, at once after a line at warning level or above (the logger
-// flushes on it), and otherwise when the flusher below asks, every 20 ms.
+// flushes on it), and otherwise when the flusher below asks, 20 ms after the batch's first
+// line, which wakes it (an idle server's flusher sleeps).
 class BatchingStderrSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  explicit BatchingStderrSink(std::function<void()> on_first_line)
+      : on_first_line_(std::move(on_first_line)) {}
+
  private:
   void sink_it_(const spdlog::details::log_msg& msg) override {
+    if (buffer_.empty()) on_first_line_();
     buffer_.append(msg.payload.data(), msg.payload.size());
     buffer_ += '\n';
     if (buffer_.size() >= size_t{64} * 1024) WriteOut();
@@ -74,6 +82,7 @@ class BatchingStderrSink final : public spdlog::sinks::base_sink<std::mutex> {
     buffer_.clear();
   }
 
+  const std::function<void()> on_first_line_;
   std::string buffer_;
 };
 
@@ -84,9 +93,11 @@ class BatchingStderrSink final : public spdlog::sinks::base_sink<std::mutex> {
 class LogState {
  public:
   LogState()
-      : logger_(
-            std::make_shared<spdlog::logger>("tripsim", std::make_shared<BatchingStderrSink>())),
-        flusher_("log-flush", std::chrono::milliseconds(20), [this] {
+      : logger_(std::make_shared<spdlog::logger>(
+            "tripsim", std::make_shared<BatchingStderrSink>([this] { flusher_.Wake(); }))),
+        // Woken by a batch's first line; then lets the batch gather for 20 ms and writes it.
+        flusher_("log-flush", std::chrono::hours(1), [this] {
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
           logger_->flush();
           return 0;
         }) {
