@@ -44,6 +44,11 @@ TEST(Cli, PartnerCommandsValidateAndPrintJson) {
   ASSERT_EQ(list.exit_code, 0);
   EXPECT_NE(list.out.find(id), std::string::npos);
   EXPECT_EQ(list.out.find(std::string(created.at("api_secret").as_string())), std::string::npos);
+  CommandResult twice = server->Admin({"partner", "create", "--name", "budget ota"});
+  EXPECT_EQ(twice.exit_code, 0);  // warned, not refused
+  EXPECT_NE(twice.err.find("partner.name_taken"), std::string::npos) << twice.err;
+  EXPECT_NE(twice.err.find(id), std::string::npos) << twice.err;
+  EXPECT_EQ(ok.err.find("partner.name_taken"), std::string::npos) << ok.err;
   CommandResult rotated = server->Admin({"partner", "rotate-secret", "--partner", id});
   ASSERT_EQ(rotated.exit_code, 0);
   EXPECT_NE(Json(rotated.out).at("api_secret"), created.at("api_secret"));

@@ -1,10 +1,12 @@
 #include "tripsim/server/partner_admin.h"
 
+#include <boost/algorithm/string/predicate.hpp>
 #include <boost/json.hpp>
 
 #include "tripsim/base/clock.h"
 #include "tripsim/base/crypto.h"
 #include "tripsim/base/ids.h"
+#include "tripsim/base/log.h"
 #include "tripsim/dashboard/access.h"
 #include "tripsim/domain/geography.h"
 #include "tripsim/strategy/strategy_config.h"
@@ -131,9 +133,28 @@ json::object Describe(const Partner& p) {
 
 }  // namespace
 
+namespace {
+
+// Partners are told apart by name on the dashboard and in usage exports, so a second partner
+// of the same name (in any case) is worth a warning (a setup script run twice?); it is not
+// refused: names are the operator's to choose.
+void WarnWhenNameIsTaken(store::Store& store, const std::string& name, const std::string& self_id) {
+  Result<std::vector<Partner>> partners = store.ListPartners();
+  if (!partners.ok()) return;
+  for (const Partner& other : *partners) {
+    if (other.id != self_id && boost::algorithm::iequals(other.name, name)) {
+      log::Warn("partner.name_taken", {{"name", other.name}, {"partner_id", other.id}});
+      return;
+    }
+  }
+}
+
+}  // namespace
+
 Result<std::string> CreatePartner(store::Store& store, const std::string& master_key,
                                   const Clock& clock, const PartnerSpec& spec) {
   if (!spec.name) return InvalidArgument("a partner needs a --name");
+  WarnWhenNameIsTaken(store, *spec.name, "");
   Partner p;
   p.id = NewId("pt_");
   p.api_key = NewId("tk_");
@@ -155,6 +176,7 @@ Result<std::string> CreatePartner(store::Store& store, const std::string& master
 Result<std::string> UpdatePartner(store::Store& store, const std::string& master_key,
                                   const std::string& partner_id, const PartnerSpec& spec) {
   TRIPSIM_ASSIGN_OR_RETURN(p, store.GetPartner(partner_id));
+  if (spec.name) WarnWhenNameIsTaken(store, *spec.name, p.id);
   const bool had_webhook_secret = !p.webhook_secret_sealed.empty();
   TRIPSIM_RETURN_IF_ERROR(Apply(spec, master_key, p));
   TRIPSIM_RETURN_IF_ERROR(store.UpdatePartner(p));
