@@ -500,16 +500,26 @@ Result<BookingRequest> ParseCreateBooking(std::string_view body, const ParseOpti
   return r;
 }
 
-Result<std::optional<std::string>> ParseRedeemRequest(std::string_view body) {
-  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    return std::optional<std::string>();
-  }
+namespace {
+
+// The member `key` of an optional JSON object body (`root` holds the parsed body): nullptr
+// when the body is empty, or the member absent or null; 400 when the body is no JSON object.
+Result<const json::value*> OptionalMember(std::string_view body, std::string_view key,
+                                          json::value& root) {
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return nullptr;
   boost::system::error_code ec;
-  json::value root = json::parse(body, ec);
+  root = json::parse(body, ec);
   if (ec || !root.is_object()) {
     return InvalidArgument("Validation failed", {{"body", "must be a JSON object", {}}});
   }
-  const json::value* d = Checker::Get(root.get_object(), "destination");
+  return Checker::Get(root.get_object(), key);
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> ParseRedeemRequest(std::string_view body) {
+  json::value root;
+  TRIPSIM_ASSIGN_OR_RETURN(d, OptionalMember(body, "destination", root));
   if (d == nullptr) return std::optional<std::string>();
   if (!d->is_string() || d->get_string().size() > 20) {
     return InvalidArgument("Validation failed", {{"destination", "must be a country code", {}}});
@@ -518,15 +528,8 @@ Result<std::optional<std::string>> ParseRedeemRequest(std::string_view body) {
 }
 
 Result<std::optional<std::string>> ParseResendRequest(std::string_view body) {
-  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    return std::optional<std::string>();
-  }
-  boost::system::error_code ec;
-  json::value root = json::parse(body, ec);
-  if (ec || !root.is_object()) {
-    return InvalidArgument("Validation failed", {{"body", "must be a JSON object", {}}});
-  }
-  const json::value* email = Checker::Get(root.get_object(), "email");
+  json::value root;
+  TRIPSIM_ASSIGN_OR_RETURN(email, OptionalMember(body, "email", root));
   if (email == nullptr) return std::optional<std::string>();
   if (!email->is_string() || !internal::IsValidEmail(email->get_string())) {
     return InvalidArgument("Validation failed", {{"email", "must be a valid email address", {}}});
