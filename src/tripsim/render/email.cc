@@ -96,11 +96,16 @@ Result<Email> RenderEmail(const EmailInput& in) {
   std::vector<Email::Image> images;
   Data codes{Data::type::list};
   std::vector<std::string> destinations;  // each once, in the codes' order
+  std::vector<const domain::PromoCode*> shown;
   for (const domain::PromoCode& p : b.promo_codes) {
     if (p.status == domain::PromoStatus::kRevoked || p.status == domain::PromoStatus::kExpired) {
       continue;
     }
     if (!in.message.promo_code.empty() && in.message.promo_code != p.code) continue;
+    shown.push_back(&p);
+  }
+  for (size_t i = 0; i < shown.size(); ++i) {
+    const domain::PromoCode& p = *shown[i];
     std::string redeem_url = in.public_url + "/redeem/" + p.code;
     std::string destination =
         p.destination.empty() ? "-" : DestinationName(p.destination, lang_code);
@@ -108,6 +113,13 @@ Result<Email> RenderEmail(const EmailInput& in) {
       destinations.push_back(destination);
     }
     Data code;
+    // "eSIM 2 of 3": for a party, so that each traveller can be handed one.
+    if (shown.size() > 1) {
+      Data position;
+      position.set("n", std::to_string(i + 1));
+      position.set("total", std::to_string(shown.size()));
+      code.set("position", Translate(lang, "position", position));
+    }
     code.set("code", p.code);
     code.set("redeem_url", redeem_url);
     code.set("destination", destination);

@@ -86,8 +86,20 @@ TEST(RenderEmail, WritesTheDateAndSizesAsTheLocaleDoes) {
   EXPECT_NE(e.text.find("Reise am 15. Juli 2026 "), std::string::npos) << e.text;
   EXPECT_NE(e.text.find("unbegrenzt / 30 Tage"), std::string::npos) << e.text;
   EXPECT_EQ(LongDate("2026-07-15T10:00:00+02:00", "en"), "2026-07-15T10:00:00+02:00");
+  EXPECT_EQ(e.text.find(" von "), std::string::npos);  // one code: no numbering
   EXPECT_EQ(LongDate("2026-12-20", "fr-FR"), "20 décembre 2026");
   EXPECT_EQ(LongDate("2026-12-20", "nl"), "20 december 2026");
+}
+
+// A party's codes are numbered, so that the one who booked can hand each traveller one.
+TEST(RenderEmail, NumbersTheCodesOfAParty) {
+  domain::Booking b = MakeBooking(std::nullopt, "Ada");
+  b.promo_codes.push_back(b.promo_codes[0]);
+  b.promo_codes[1].code = "M9XD-K7Q2-4TPA";
+  Email e = Render(b);
+  EXPECT_NE(e.text.find("eSIM 1 of 2\nDestination: France"), std::string::npos) << e.text;
+  EXPECT_NE(e.text.find("eSIM 2 of 2\nDestination: France"), std::string::npos) << e.text;
+  EXPECT_NE(e.html.find(">eSIM 2 of 2</p>"), std::string::npos);
 }
 
 TEST(RenderEmail, NamesEveryDestinationOfTheTripInTheSubject) {
