@@ -133,6 +133,17 @@ TEST_F(EmailTest, A5xxAnswerEndsFailedWithTheReason) {
   }));
   EXPECT_EQ(m.at("attempts").as_int64(), 1);
   EXPECT_NE(std::string(m.at("last_error").as_string()).find("550"), std::string::npos);
+
+  // The operator sees it, and why, without reading the partner's bookings.
+  CommandResult failed = server->Admin({"mail", "failed"});
+  ASSERT_EQ(failed.exit_code, 0) << failed.err;
+  const json::array list = Json(failed.out).as_array();
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].at("booking_id").as_string(), id);
+  EXPECT_EQ(list[0].at("message_id"), m.at("id"));
+  EXPECT_EQ(list[0].at("recipient"), m.at("recipient"));
+  EXPECT_EQ(list[0].at("last_error"), m.at("last_error"));
+  EXPECT_EQ(server->Admin({"mail", "failed", "--partner", "pt_nobody"}).exit_code, 2);
 }
 
 TEST_F(EmailTest, LoginAndStartTlsWork) {

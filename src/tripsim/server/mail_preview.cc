@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "tripsim/base/clock.h"
+#include "tripsim/base/date.h"
 #include "tripsim/render/email.h"
 
 namespace tripsim::server {
@@ -39,6 +40,26 @@ Result<std::string> PreviewMail(store::Store& store, const std::string& booking_
         {"eml", out + ".eml"}, {"html", out + ".html"}, {"subject", email.subject}});
   }
   return NotFound("no booking " + booking_id);
+}
+
+Result<std::string> ListFailedMail(store::Store& store,
+                                   const std::optional<std::string>& partner_id, int limit) {
+  if (limit < 1 || limit > 1000) return InvalidArgument("--limit must be 1 to 1000");
+  if (partner_id) TRIPSIM_RETURN_IF_ERROR(store.GetPartner(*partner_id).status());
+  TRIPSIM_ASSIGN_OR_RETURN(failed, store.ListFailedMessages(partner_id, limit));
+  boost::json::array out;
+  for (const store::FailedMessage& f : failed) {
+    out.emplace_back(
+        boost::json::object{{"message_id", f.message_id},
+                            {"booking_id", f.booking_id},
+                            {"partner_id", f.partner_id},
+                            {"recipient", f.recipient.empty() ? boost::json::value(nullptr)
+                                                              : boost::json::value(f.recipient)},
+                            {"attempts", f.attempts},
+                            {"created_at", FormatTimestamp(f.created_at)},
+                            {"last_error", f.last_error}});
+  }
+  return boost::json::serialize(out);
 }
 
 }  // namespace tripsim::server

@@ -297,6 +297,13 @@ int Main(int argc, char** argv) {
   m_preview->add_option("--booking", preview_booking, "tripsim booking id (bk_...)")->required();
   m_preview->add_option("--out", preview_out, "output path without extension (.eml, .html added)");
   m_preview->add_option("--public-url", preview_url, "base URL of the links in the email");
+  std::optional<std::string> failed_partner;
+  int failed_limit = 50;
+  auto* m_failed = mail_cmd->add_subcommand(
+      "failed", "the emails that failed for good, newest first, with the reason (JSON)");
+  mail_common.AddTo(m_failed);
+  m_failed->add_option("--partner", failed_partner, "only this partner's (pt_...)");
+  m_failed->add_option("--limit", failed_limit, "at most this many (default 50)");
 
   try {
     app.parse(argc, argv);
@@ -428,6 +435,11 @@ int Main(int argc, char** argv) {
       std::string url = c->public_url.empty() ? "http://" + c->listen : c->public_url;
       std::string from = c->mail_from.empty() ? "noreply@localhost" : c->mail_from;
       return PreviewMail(s, preview_booking, url, from, preview_out);
+    });
+  }
+  if (m_failed->parsed()) {
+    return WithStore(mail_common, false, [&](store::Store& s, const std::string&) {
+      return ListFailedMail(s, failed_partner, failed_limit);
     });
   }
   if (c_import->parsed()) {

@@ -317,6 +317,28 @@ class MemoryStore final : public Store {
     });
   }
 
+  Result<std::vector<FailedMessage>> ListFailedMessages(
+      const std::optional<std::string>& partner_id, int limit) override {
+    std::lock_guard lock(mu_);
+    std::vector<FailedMessage> out;
+    for (auto id = order_.rbegin(); id != order_.rend(); ++id) {  // newest booking first
+      auto found = bookings_.find(*id);
+      if (found == bookings_.end()) continue;
+      const Booking& b = found->second;
+      if (partner_id && b.partner_id != *partner_id) continue;
+      for (auto m = b.messages.rbegin(); m != b.messages.rend(); ++m) {
+        if (m->status != domain::MessageStatus::kFailed) continue;
+        out.push_back(
+            {m->id, b.id, b.partner_id, m->recipient, m->attempts, m->created_at, m->last_error});
+      }
+    }
+    std::stable_sort(out.begin(), out.end(), [](const FailedMessage& a, const FailedMessage& b) {
+      return a.created_at > b.created_at;
+    });
+    if (out.size() > static_cast<size_t>(limit)) out.resize(static_cast<size_t>(limit));
+    return out;
+  }
+
   Result<std::vector<WebhookEvent>> ClaimDueWebhooks(int64_t now, int64_t lease_until,
                                                      int limit) override {
     std::lock_guard lock(mu_);

@@ -78,6 +78,18 @@ struct WebhookEvent {
   std::string last_error;
 };
 
+// An email that failed for good, with the booking it was for: what an operator looks at when
+// the dashboard counts failures.
+struct FailedMessage {
+  std::string message_id;
+  std::string booking_id;  // "bk_..."
+  std::string partner_id;
+  std::string recipient;  // empty once the traveller's data is erased
+  int attempts = 0;
+  int64_t created_at = 0;
+  std::string last_error;
+};
+
 // A booking request that created nothing, for the dashboard's counts. partner_id is empty when
 // the request named no known partner.
 struct FailedAttempt {
@@ -235,6 +247,9 @@ class Store {
   // nullopt. The error is kept as last_error.
   virtual Status MarkMessageFailed(const std::string& message_id, const std::string& error,
                                    std::optional<int64_t> retry_at) = 0;
+  // The FAILED messages, newest first, of one partner or of all, at most `limit`.
+  virtual Result<std::vector<FailedMessage>> ListFailedMessages(
+      const std::optional<std::string>& partner_id, int limit) = 0;
 
   // Webhooks: claimed like messages (lease, one attempt more); delivered; or failed, to be
   // retried at `retry_at`, or DEAD (dead-lettered) when retry_at is nullopt.

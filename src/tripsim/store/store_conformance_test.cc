@@ -454,6 +454,21 @@ TEST_P(StoreConformance, ExpiredLeaseIsTakenOverAndFailureIsFinal) {
   EXPECT_EQ(m.status, MessageStatus::kFailed);
   EXPECT_EQ(m.attempts, 2);
   EXPECT_TRUE(store_->ClaimDueMessages(100000, 200000, 10)->empty());
+
+  // The operator's list of failures, of every partner or of one.
+  auto failed = store_->ListFailedMessages(std::nullopt, 10);
+  ASSERT_TRUE(failed.ok()) << failed.status().message();
+  ASSERT_EQ(failed->size(), 1u);
+  const FailedMessage& f = failed->front();
+  EXPECT_EQ(f.message_id, b.messages[0].id);
+  EXPECT_EQ(f.booking_id, b.id);
+  EXPECT_EQ(f.partner_id, "pt_a");
+  EXPECT_EQ(f.recipient, b.messages[0].recipient);
+  EXPECT_EQ(f.attempts, 2);
+  EXPECT_EQ(f.last_error, "550 no such user");
+  EXPECT_EQ(store_->ListFailedMessages("pt_a", 10)->size(), 1u);
+  EXPECT_TRUE(store_->ListFailedMessages("pt_b", 10)->empty());
+  EXPECT_TRUE(store_->ListFailedMessages(std::nullopt, 0)->empty());
 }
 
 TEST_P(StoreConformance, AddsMessagesToABooking) {

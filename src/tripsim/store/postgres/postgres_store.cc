@@ -749,6 +749,25 @@ class PostgresStore final : public Store {
     });
   }
 
+  Result<std::vector<FailedMessage>> ListFailedMessages(
+      const std::optional<std::string>& partner_id, int limit) override {
+    return Read<std::vector<FailedMessage>>([&](Conn& c) -> Result<std::vector<FailedMessage>> {
+      TRIPSIM_ASSIGN_OR_RETURN(
+          r, c.Exec("SELECT m.id, m.booking_id, b.partner_id, m.recipient, m.attempts, "
+                    "m.created_at, m.last_error FROM messages m JOIN bookings b "
+                    "ON b.id = m.booking_id WHERE m.status = 'FAILED' "
+                    "AND ($1::text IS NULL OR b.partner_id = $1) "
+                    "ORDER BY m.created_at DESC, m.id DESC LIMIT $2",
+                    {P(partner_id), P(limit)}));
+      std::vector<FailedMessage> out;
+      for (int i = 0; i < r.size(); ++i) {
+        out.push_back({r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3),
+                       static_cast<int>(r.Int(i, 4)), r.Int(i, 5), r.Text(i, 6)});
+      }
+      return out;
+    });
+  }
+
   Result<std::vector<WebhookEvent>> ListWebhookEvents(const std::string& partner_id,
                                                       int limit) override {
     return Read<std::vector<WebhookEvent>>([&](Conn& c) -> Result<std::vector<WebhookEvent>> {

@@ -679,6 +679,28 @@ class SqliteStore final : public Store {
     });
   }
 
+  Result<std::vector<FailedMessage>> ListFailedMessages(
+      const std::optional<std::string>& partner_id, int limit) override {
+    return Read<std::vector<FailedMessage>>([&](Db& db) -> Result<std::vector<FailedMessage>> {
+      TRIPSIM_ASSIGN_OR_RETURN(
+          s, db.Prepare("SELECT m.id, m.booking_id, b.partner_id, m.recipient, m.attempts, "
+                        "m.created_at, m.last_error FROM messages m JOIN bookings b "
+                        "ON b.id = m.booking_id WHERE m.status = 'FAILED' "
+                        "AND (?1 IS NULL OR b.partner_id = ?1) "
+                        "ORDER BY m.created_at DESC, m.rowid DESC LIMIT ?2"));
+      if (partner_id) s.Bind(1, *partner_id);
+      s.Bind(2, static_cast<int64_t>(limit));
+      std::vector<FailedMessage> out;
+      Stmt::StepResult r;
+      while ((r = s.Step()) == Stmt::kRow) {
+        out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3), static_cast<int>(s.Int(4)),
+                       s.Int(5), s.Text(6)});
+      }
+      if (r == Stmt::kError) return s.Error();
+      return out;
+    });
+  }
+
   Result<std::vector<WebhookEvent>> ListWebhookEvents(const std::string& partner_id,
                                                       int limit) override {
     return Read<std::vector<WebhookEvent>>([&](Db& db) -> Result<std::vector<WebhookEvent>> {
