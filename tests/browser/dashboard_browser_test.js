@@ -1,13 +1,15 @@
 // Browser test of the dashboard: headless Debian chromium (driven by playwright-core) gets the
 // login form (and no data) without a token, is refused with a wrong one, logs in with an
-// operator token, sees exactly the figures GET /api/admin/stats answers, switches the partner
-// filter, and is readable on a phone-sized viewport. Screenshots go to the given folder.
+// operator token, sees exactly the figures GET /api/admin/stats answers (and the email that the
+// mail server refused, with its answer), switches the partner filter, and is readable on a
+// phone-sized viewport. Screenshots go to the given folder.
 // Usage: node dashboard_browser_test.js path/to/tripsimd [screenshot folder]
 'use strict';
 const assert = require('assert');
 const { spawn, execFileSync } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
+const net = require('net');
 const os = require('os');
 const path = require('path');
 const readline = require('readline');
@@ -20,7 +22,23 @@ async function main() {
   const shots = path.resolve(process.argv[3] || '.');
   fs.mkdirSync(shots, { recursive: true });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tripsim-dashboard-'));
-  const server = spawn(tripsimd, ['serve', '--listen', '127.0.0.1:0'],
+  // A mail server that refuses every message (550), so that one email fails for good.
+  const smtpPort = await new Promise((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+  const smtp = spawn('/usr/bin/python3', [path.join(__dirname, '..', 'e2e', 'smtp_server.py'),
+                     '--port', String(smtpPort), '--maildir', path.join(dir, 'smtp'), '--reject', '550'],
+                     { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the SMTP server did not start')), 20000);
+    readline.createInterface({ input: smtp.stdout }).on('line', (line) => {
+      if (line === 'ready') { clearTimeout(timer); resolve(); }
+    });
+  });
+  const server = spawn(tripsimd, ['serve', '--listen', '127.0.0.1:0', '--mail', `smtp://127.0.0.1:${smtpPort}`],
                        { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] });
   const info = {};
   await new Promise((resolve, reject) => {
@@ -51,9 +69,14 @@ async function main() {
   assert.strictEqual(await book(info, booking('DASH-2')), 201);
   assert.strictEqual(await book(info, { booking_id: 'DASH-BAD' }), 400);
   assert.strictEqual(await book(other, booking('OTHER-1')), 201);
+  assert.strictEqual(await book(info, { ...booking('DASH-MAIL'), email: 'ada@example.com',
+    communication_options: { should_send_message: true, channels: ['EMAIL'] } }), 201);
   const token = admin('admin-token', 'create').token;
   const stats = async (query = '') => (await fetch(`${info.url}/api/admin/stats${query}`, {
     headers: { Authorization: `Bearer ${token}` } })).json();
+  for (let i = 0; i < 200 && (await stats()).failed_messages.length === 0; ++i) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
 
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -78,7 +101,7 @@ async function main() {
     const all = await stats();
     const t = all.totals;
     await page.locator('#success-rate').filter({ hasText: percent(t.bookings.success_rate) }).waitFor();
-    assert.strictEqual(t.bookings.attempted, 4);
+    assert.strictEqual(t.bookings.attempted, 5);
     assert.strictEqual(await page.textContent('#success-detail'),
                        `${t.bookings.accepted} accepted of ${t.bookings.attempted} attempted`);
     assert.strictEqual(await page.textContent('#activation-rate'), percent(t.promo_codes.activation_rate));
@@ -92,6 +115,13 @@ async function main() {
         String(p.bookings.accepted), String(p.bookings.failed), percent(p.bookings.success_rate)]);
     }
     assert.strictEqual(await page.locator('canvas#chart-bookings').isVisible(), true);
+    // The refused email, with the mail server's answer.
+    assert.strictEqual(all.failed_messages.length, 1);
+    const failed = all.failed_messages[0];
+    const failedCells = await page.locator(`#failed tr[data-key="${failed.message_id}"] td`).allTextContents();
+    assert.deepStrictEqual(failedCells.slice(1, 5), ['Demo Travel (staging)', failed.booking_id,
+                                                     'ada@example.com', '1']);
+    assert.ok(failedCells[5].includes('550'), failedCells[5]);
     await page.screenshot({ path: path.join(shots, 'dashboard.png'), fullPage: true });
 
     // The partner filter.
@@ -118,6 +148,7 @@ async function main() {
   } finally {
     await browser.close();
     server.kill('SIGTERM');
+    smtp.kill('SIGTERM');
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -144,6 +144,14 @@ TEST_F(EmailTest, A5xxAnswerEndsFailedWithTheReason) {
   EXPECT_EQ(list[0].at("recipient"), m.at("recipient"));
   EXPECT_EQ(list[0].at("last_error"), m.at("last_error"));
   EXPECT_EQ(server->Admin({"mail", "failed", "--partner", "pt_nobody"}).exit_code, 2);
+  // And on the dashboard's figures.
+  CommandResult token = server->Admin({"admin-token", "create"});
+  ASSERT_EQ(token.exit_code, 0) << token.err;
+  RawResponse stats =
+      RawRequest("GET", server->url() + "/api/admin/stats",
+                 {"Authorization: Bearer " + std::string(Json(token.out).at("token").as_string())});
+  ASSERT_EQ(stats.status, 200) << stats.body;
+  EXPECT_EQ(Json(stats.body).at("failed_messages"), list);
 }
 
 TEST_F(EmailTest, LoginAndStartTlsWork) {

@@ -96,6 +96,15 @@ function render(stats) {
     p.promo_codes.issued, p.promo_codes.redeemed, percent(p.promo_codes.activation_rate),
   ], p.partner_id)));
 
+  // What the failed counts are made of: the latest emails that failed for good, and why.
+  const names = new Map(stats.partners.map((p) => [p.partner_id, p.name]));
+  const failed = stats.failed_messages || [];
+  $('failed-section').hidden = failed.length === 0;
+  $('failed').tBodies[0].replaceChildren(...failed.map((m) => row([
+    m.created_at.replace('T', ' ').slice(0, 16), names.get(m.partner_id) || m.partner_id, m.booking_id,
+    m.recipient || '(erased)', m.attempts, m.last_error,
+  ], m.message_id)));
+
   const days = stats.daily.map((d) => d.date);
   const failures = stats.daily.map((d) => d.bookings.failed);
   chart('chart-bookings', 'bar', days, [

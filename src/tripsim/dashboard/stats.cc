@@ -69,7 +69,7 @@ std::optional<double> Figures::SecondsToSend(double q) const {
 Result<StatsReport> BuildStats(store::Store& store, const StatsQuery& query) {
   TRIPSIM_ASSIGN_OR_RETURN(data, store.QueryStats(query.from, query.to, query.partner_id));
   TRIPSIM_ASSIGN_OR_RETURN(all_partners, store.ListPartners());
-  StatsReport report{query.from, query.to, {}, {}, {}};
+  StatsReport report{query.from, query.to, {}, {}, {}, {}};
   std::map<std::string, size_t> partner_index;
   std::sort(all_partners.begin(), all_partners.end(),
             [](const auto& a, const auto& b) { return a.id < b.id; });
@@ -107,7 +107,33 @@ Result<StatsReport> BuildStats(store::Store& store, const StatsQuery& query) {
       assign(report.partners[it->second].figures, m);
     }
   }
+  TRIPSIM_ASSIGN_OR_RETURN(failed,
+                           store.ListFailedMessages(query.partner_id, kFailedMessagesShown));
+  report.failed_messages = std::move(failed);
   return report;
+}
+
+namespace {
+
+json::array EncodeFailed(const std::vector<store::FailedMessage>& messages) {
+  json::array out;
+  for (const store::FailedMessage& f : messages) {
+    out.push_back(json::object{
+        {"message_id", f.message_id},
+        {"booking_id", f.booking_id},
+        {"partner_id", f.partner_id},
+        {"recipient", f.recipient.empty() ? json::value(nullptr) : json::value(f.recipient)},
+        {"attempts", f.attempts},
+        {"created_at", FormatTimestamp(f.created_at)},
+        {"last_error", f.last_error}});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string EncodeFailedMessages(const std::vector<store::FailedMessage>& messages) {
+  return json::serialize(EncodeFailed(messages));
 }
 
 std::string EncodeStats(const StatsReport& report) {
@@ -127,7 +153,8 @@ std::string EncodeStats(const StatsReport& report) {
                    {"to", FormatDate(report.to)},
                    {"totals", EncodeFigures(report.totals)},
                    {"partners", std::move(partners)},
-                   {"daily", std::move(daily)}};
+                   {"daily", std::move(daily)},
+                   {"failed_messages", EncodeFailed(report.failed_messages)}};
   return json::serialize(out);
 }
 

@@ -51,12 +51,21 @@ struct StatsReport {
   Figures totals;
   std::vector<PartnerFigures> partners;  // every partner in scope, zeros included
   std::vector<DayFigures> daily;         // every day from..to
+  // The latest emails that failed for good in scope (whatever their day), newest first: what
+  // the failed counts are made of.
+  std::vector<store::FailedMessage> failed_messages;
 };
+
+// How many of the latest failed emails the report carries.
+inline constexpr int kFailedMessagesShown = 10;
 
 // Largest range one request may ask for.
 inline constexpr int kMaxStatsDays = 366;
 
 Result<StatsReport> BuildStats(store::Store& store, const StatsQuery& query);
 std::string EncodeStats(const StatsReport& report);
+// [{"message_id","booking_id","partner_id","recipient","attempts","created_at","last_error"}]:
+// failed emails as the report and `tripsimd mail failed` show them.
+std::string EncodeFailedMessages(const std::vector<store::FailedMessage>& messages);
 
 }  // namespace tripsim::dashboard

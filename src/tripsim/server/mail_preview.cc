@@ -4,7 +4,7 @@
 #include <fstream>
 
 #include "tripsim/base/clock.h"
-#include "tripsim/base/date.h"
+#include "tripsim/dashboard/stats.h"
 #include "tripsim/render/email.h"
 
 namespace tripsim::server {
@@ -47,19 +47,7 @@ Result<std::string> ListFailedMail(store::Store& store,
   if (limit < 1 || limit > 1000) return InvalidArgument("--limit must be 1 to 1000");
   if (partner_id) TRIPSIM_RETURN_IF_ERROR(store.GetPartner(*partner_id).status());
   TRIPSIM_ASSIGN_OR_RETURN(failed, store.ListFailedMessages(partner_id, limit));
-  boost::json::array out;
-  for (const store::FailedMessage& f : failed) {
-    out.emplace_back(
-        boost::json::object{{"message_id", f.message_id},
-                            {"booking_id", f.booking_id},
-                            {"partner_id", f.partner_id},
-                            {"recipient", f.recipient.empty() ? boost::json::value(nullptr)
-                                                              : boost::json::value(f.recipient)},
-                            {"attempts", f.attempts},
-                            {"created_at", FormatTimestamp(f.created_at)},
-                            {"last_error", f.last_error}});
-  }
-  return boost::json::serialize(out);
+  return dashboard::EncodeFailedMessages(failed);
 }
 
 }  // namespace tripsim::server
