@@ -131,10 +131,6 @@ json::object Describe(const Partner& p) {
           {"daily_booking_limit", p.daily_booking_limit}};
 }
 
-}  // namespace
-
-namespace {
-
 // Partners are told apart by name on the dashboard and in usage exports, so a second partner
 // of the same name (in any case) is worth a warning (a setup script run twice?); it is not
 // refused: names are the operator's to choose.
