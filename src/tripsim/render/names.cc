@@ -52,8 +52,7 @@ std::string LongDate(std::string_view iso_date, std::string_view locale) {
   std::unique_ptr<icu::DateFormat> format(
       icu::DateFormat::createDateInstance(icu::DateFormat::kLong, where));
   if (U_FAILURE(status) || format == nullptr) return std::string(iso_date);
-  const std::unique_ptr<icu::TimeZone> utc(icu::TimeZone::createTimeZone("Etc/UTC"));
-  format->setTimeZone(*utc);  // the date's midnight is UTC's
+  format->setTimeZone(*icu::TimeZone::getGMT());  // the date's midnight is UTC's
   icu::UnicodeString text;
   format->format(static_cast<UDate>(date->days) * U_MILLIS_PER_DAY, text);
   std::string out;

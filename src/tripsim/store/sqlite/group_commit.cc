@@ -83,8 +83,7 @@ void GroupCommitWriter::RunBatch(std::vector<Pending>& batch) {
       // SQLite rolled the whole transaction back under this job: the jobs before it are undone
       // as well, and the ones after it need a transaction of their own.
       log::Error("store.transaction_rolled_back", {{"error", s.message()}});
-      if (p.result.ok()) p.result = Unavailable("the write could not be committed");
-      fail_open_jobs(i, Unavailable("the write could not be committed"));
+      fail_open_jobs(i + 1, Unavailable("the write could not be committed"));
       open = i + 1;
       if (open == batch.size()) return;
       if (Status begin = db_.Run("BEGIN IMMEDIATE"); !begin.ok()) {
