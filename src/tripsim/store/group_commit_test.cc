@@ -45,6 +45,44 @@ TEST(GroupCommitWriter, AFailingJobDoesNotFailItsNeighbours) {
   std::filesystem::remove_all(dir);
 }
 
+// A job's undo journal stays in memory up to 1 MiB (Db::Open) and spills to a temporary file
+// past it: a job that rewrites 4 MiB of existing pages and then fails is undone whole either way,
+// and the neighbours of its batch are written.
+TEST(GroupCommitWriter, AFailedJobLargerThanItsInMemoryJournalIsUndoneWhole) {
+  auto dir = std::filesystem::temp_directory_path() / ("tripsim-gc-" + NewId(""));
+  std::filesystem::create_directories(dir);
+  {
+    Db db = Db::Open((dir / "t.db").string(), true).value();
+    ASSERT_TRUE(db.Exec("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL);"
+                        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                        "WHERE i < 1000) INSERT INTO t SELECT i, printf('%.4000c', 'a') FROM n")
+                    .ok());
+    GroupCommitWriter writer(std::move(db), 64);
+    std::vector<std::thread> threads;
+    std::vector<Status> results(3);
+    for (int i = 0; i < 3; ++i) {
+      threads.emplace_back([&, i] {
+        results[static_cast<size_t>(i)] = writer.Submit([i](Db& d) -> Status {
+          if (i != 1) return d.Exec("INSERT INTO t VALUES (" + std::to_string(2000 + i) + ", 'x')");
+          TRIPSIM_RETURN_IF_ERROR(d.Exec("UPDATE t SET v = printf('%.4000c', 'b')"));
+          return InvalidArgument("refused after rewriting every row");
+        });
+      });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_TRUE(results[0].ok());
+    EXPECT_FALSE(results[1].ok());
+    EXPECT_TRUE(results[2].ok());
+  }
+  Db db = Db::Open((dir / "t.db").string(), false).value();
+  Stmt s = db.Prepare("SELECT COUNT(*), SUM(v LIKE 'b%'), SUM(k >= 2000) FROM t").value();
+  ASSERT_EQ(s.Step(), Stmt::kRow);
+  EXPECT_EQ(s.Int(0), 1002);
+  EXPECT_EQ(s.Int(1), 0);
+  EXPECT_EQ(s.Int(2), 2);
+  std::filesystem::remove_all(dir);
+}
+
 // SQLite may roll the whole transaction back when a statement fails for want of disk space,
 // memory or I/O. The jobs of the batch before the failing one are then undone and must not be
 // reported written; the jobs after it must still be written, and reported so.
