@@ -478,11 +478,20 @@ TEST_P(StoreConformance, AddsMessagesToABooking) {
   m.id = NewId("msg_");
   m.kind = "resend";
   m.recipient = "grace@example.com";
+  m.created_at = m.due_at = 1000 + 86'400'000;  // the next day
   ASSERT_TRUE(store_->AddMessage(b.id, m).ok());
   auto got = store_->GetBooking("pt_a", b.id);
   ASSERT_EQ(got->messages.size(), 2u);
   EXPECT_EQ(got->messages[1], m);
   EXPECT_EQ(store_->AddMessage("bk_nope", m).code(), ErrorCode::kNotFound);
+  // Each message is counted pending on the day it was created.
+  auto stats = store_->QueryStats(Date{0}, Date{1}, "pt_a");
+  ASSERT_TRUE(stats.ok()) << stats.status().message();
+  ASSERT_EQ(stats->rows.size(), 2u);
+  for (const StatsRow& row : stats->rows) {
+    EXPECT_EQ(row.counters.messages_pending, 1) << row.day.days;
+    EXPECT_EQ(row.counters.accepted, row.day.days == 0 ? 1 : 0) << row.day.days;
+  }
 }
 
 TEST_P(StoreConformance, WebhookEventsAreRecordedWithTheChangesForWebhookPartners) {

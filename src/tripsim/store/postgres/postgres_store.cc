@@ -232,7 +232,7 @@ Status Migrate(Conn& c) {
   }
   for (const Migration& m : Migrations()) {
     if (!s.ok() || m.version <= current) continue;
-    s = c.Script(std::string(m.postgres));
+    if (!m.postgres.empty()) s = c.Script(std::string(m.postgres));  // (SQLite-only ones)
     if (s.ok()) {
       s = c.Exec(
                "INSERT INTO schema_migrations (version, description, applied_at) "
