@@ -1,5 +1,7 @@
 #include "tripsim/store/sqlite/sqlite_store.h"
 
+#include <algorithm>
+#include <array>
 #include <mutex>
 #include <vector>
 
@@ -41,19 +43,22 @@ std::optional<int64_t> OptInt(const std::optional<int>& v) {
 // goes through this file and counts itself here, in its own transaction; status changes and
 // deletions are still counted by triggers, whoever writes.
 struct NewRows {
-  int64_t bookings[4] = {};  // by domain::BookingStatus
+  // Indexed by status, in the order of the counters' columns below.
+  static_assert(static_cast<int>(domain::BookingStatus::kExpired) == 3);
+  static_assert(static_cast<int>(domain::MessageStatus::kCancelled) == 3);
+  std::array<int64_t, 4> bookings = {};  // confirmed, completed, cancelled, expired
   int64_t codes = 0;
   int64_t codes_redeemed = 0;
   int64_t codes_revoked = 0;
-  int64_t messages[4] = {};  // by domain::MessageStatus
+  std::array<int64_t, 4> messages = {};  // pending, sent, failed, cancelled
 
-  void Add(const Booking& b) { ++bookings[static_cast<int>(b.status)]; }
+  void Add(const Booking& b) { ++bookings[static_cast<size_t>(b.status)]; }
   void Add(const domain::PromoCode& p) {
     ++codes;
     codes_redeemed += p.status == domain::PromoStatus::kRedeemed;
     codes_revoked += p.status == domain::PromoStatus::kRevoked;
   }
-  void Add(const domain::Message& m) { ++messages[static_cast<int>(m.status)]; }
+  void Add(const domain::Message& m) { ++messages[static_cast<size_t>(m.status)]; }
 };
 
 int64_t DayOf(int64_t millis) { return millis / 86'400'000; }
@@ -79,9 +84,9 @@ Status CountNewRows(Db& db, int64_t day, const std::string& partner_id, const Ne
              "messages_failed = messages_failed + excluded.messages_failed, "
              "messages_cancelled = messages_cancelled + excluded.messages_cancelled"));
   s.Bind(1, day).Bind(2, partner_id);
-  for (int i = 0; i < 4; ++i) s.Bind(3 + i, n.bookings[i]);
+  for (size_t i = 0; i < 4; ++i) s.Bind(3 + static_cast<int>(i), n.bookings[i]);
   s.Bind(7, n.codes).Bind(8, n.codes_redeemed).Bind(9, n.codes_revoked);
-  for (int i = 0; i < 4; ++i) s.Bind(10 + i, n.messages[i]);
+  for (size_t i = 0; i < 4; ++i) s.Bind(10 + static_cast<int>(i), n.messages[i]);
   return s.Run();
 }
 
