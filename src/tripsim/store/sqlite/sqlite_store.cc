@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "tripsim/base/clock.h"
+#include "tripsim/base/date.h"
 #include "tripsim/base/ids.h"
 #include "tripsim/store/migrations.h"
 #include "tripsim/store/paging.h"
@@ -61,7 +62,8 @@ struct NewRows {
   void Add(const domain::Message& m) { ++messages[static_cast<size_t>(m.status)]; }
 };
 
-int64_t DayOf(int64_t millis) { return millis / 86'400'000; }
+// The day of daily_stats and send_times: the UTC date of a time, as a day number.
+int64_t DayOf(int64_t millis) { return DateOfMillis(millis).days; }
 
 Status CountNewRows(Db& db, int64_t day, const std::string& partner_id, const NewRows& n) {
   TRIPSIM_ASSIGN_OR_RETURN(
