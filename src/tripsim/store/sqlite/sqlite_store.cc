@@ -195,23 +195,23 @@ Status InsertBooking(Db& db, const Booking& b) {
     TRIPSIM_RETURN_IF_ERROR(q.Run());
     q.Reset();
   }
-  // The booking and its codes count on the booking's day, each message on its own (usually
-  // the same): one counter update for them all.
+  // The booking and its codes count on the booking's day, and so do its messages of that day
+  // (usually all of them): one counter update for them all. A message of another day counts
+  // on its own day, as one added later does.
   const int64_t day = DayOf(b.created_at);
   NewRows counted;
   counted.Add(b);
   for (const domain::PromoCode& p : b.promo_codes) counted.Add(p);
   for (size_t i = 0; i < b.messages.size(); ++i) {
     const domain::Message& m = b.messages[i];
-    TRIPSIM_RETURN_IF_ERROR(InsertMessageRow(db, b.id, static_cast<int64_t>(i), m));
-    TRIPSIM_RETURN_IF_ERROR(CountSendTime(db, b.partner_id, m));
-    if (DayOf(m.created_at) == day) {
-      counted.Add(m);
-    } else {
-      NewRows other;
-      other.Add(m);
-      TRIPSIM_RETURN_IF_ERROR(CountNewRows(db, DayOf(m.created_at), b.partner_id, other));
+    const auto position = static_cast<int64_t>(i);
+    if (DayOf(m.created_at) != day) {
+      TRIPSIM_RETURN_IF_ERROR(InsertMessage(db, b.partner_id, b.id, position, m));
+      continue;
     }
+    TRIPSIM_RETURN_IF_ERROR(InsertMessageRow(db, b.id, position, m));
+    TRIPSIM_RETURN_IF_ERROR(CountSendTime(db, b.partner_id, m));
+    counted.Add(m);
   }
   return CountNewRows(db, day, b.partner_id, counted);
 }
