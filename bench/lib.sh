@@ -1,4 +1,4 @@
-# What the HTTP benchmarks share; sourced by bench/http_bench, bench/thread_cpu and
+# What the benchmarks share; sourced by bench/http_bench, bench/thread_cpu, bench/writer_cost and
 # bench/outbox_bench.
 #
 #   source bench/lib.sh
