@@ -17,6 +17,11 @@ bool Digits(std::string_view s, size_t pos, size_t n, int& out) {
   return true;
 }
 
+// `value`'s last `n` decimal digits, zero-padded, at p[0..n).
+void PutDigits(char* p, unsigned value, int n) {
+  for (int i = n - 1; i >= 0; --i, value /= 10) p[i] = static_cast<char>('0' + value % 10);
+}
+
 bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 unsigned DaysInMonth(int y, unsigned m) {
@@ -99,9 +104,19 @@ std::string FormatDate(Date date) {
   unsigned m = 0;
   unsigned d = 0;
   CivilFromDate(date, y, m, d);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
-  return buf;
+  if (y < 0 || y > 9999) {  // outside what four digits hold: printf's widths
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
+    return buf;
+  }
+  // Written digit by digit: this runs several times for every booking answered.
+  char buf[10];
+  PutDigits(buf, static_cast<unsigned>(y), 4);
+  buf[4] = '-';
+  PutDigits(buf + 5, m, 2);
+  buf[7] = '-';
+  PutDigits(buf + 8, d, 2);
+  return std::string(buf, sizeof buf);
 }
 
 Date DateOfMillis(int64_t unix_millis) {
@@ -114,12 +129,20 @@ int64_t MillisOfDate(Date date) { return int64_t{date.days} * kMillisPerDay; }
 
 std::string FormatTimestamp(int64_t unix_millis) {
   Date date = DateOfMillis(unix_millis);
-  int64_t ms = unix_millis - MillisOfDate(date);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d.%03dZ", FormatDate(date).c_str(),
-                static_cast<int>(ms / 3'600'000), static_cast<int>(ms / 60'000 % 60),
-                static_cast<int>(ms / 1000 % 60), static_cast<int>(ms % 1000));
-  return buf;
+  auto ms = static_cast<unsigned>(unix_millis - MillisOfDate(date));
+  std::string out = FormatDate(date);
+  char buf[14];  // "THH:MM:SS.mmmZ"
+  buf[0] = 'T';
+  PutDigits(buf + 1, ms / 3'600'000, 2);
+  buf[3] = ':';
+  PutDigits(buf + 4, ms / 60'000 % 60, 2);
+  buf[6] = ':';
+  PutDigits(buf + 7, ms / 1000 % 60, 2);
+  buf[9] = '.';
+  PutDigits(buf + 10, ms % 1000, 3);
+  buf[13] = 'Z';
+  out.append(buf, sizeof buf);
+  return out;
 }
 
 }  // namespace tripsim

@@ -28,5 +28,14 @@ TEST(Dates, ConvertBetweenMillisAndCivil) {
   EXPECT_EQ(ParseIsoDate("2026-07-22")->days - ParseIsoDate("2026-07-15")->days, 7);
 }
 
+TEST(Dates, YearsBeyondFourDigitsAreWrittenWhole) {
+  const Date last = *ParseIsoDate("9999-12-31");
+  EXPECT_EQ(FormatDate(last), "9999-12-31");
+  EXPECT_EQ(FormatDate(Date{last.days + 1}), "10000-01-01");
+  EXPECT_EQ(FormatTimestamp(MillisOfDate(Date{last.days + 1}) + 1), "10000-01-01T00:00:00.001Z");
+  EXPECT_EQ(FormatDate(Date{-719'528}), "0000-01-01");
+  EXPECT_EQ(FormatDate(Date{-719'529}), "-001-12-31");
+}
+
 }  // namespace
 }  // namespace tripsim

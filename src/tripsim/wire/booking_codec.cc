@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
-#include "tripsim/base/json_arena.h"
+#include "tripsim/base/json_writer.h"
 #include "tripsim/wire/validate.h"
 
 namespace tripsim::wire {
@@ -315,150 +315,147 @@ void ParseTraveller(const json::object& o, BookingRequest& r, Checker& check) {
   }
 }
 
-// The encoders below build each answer in one arena (`sp`: the storage of the JsonArena on the
-// stack of the Encode* function that serializes it): every string and container of the
-// document is allocated there, and nothing is freed one by one. A booking with a few codes fits
-// the arena's buffer; a larger one, or a list page, takes heap blocks as it grows.
-using AnswerArena = JsonArena<16384>;
-
-json::value OptionalString(const std::optional<std::string>& s, const json::storage_ptr& sp) {
-  return s ? json::value(*s, sp) : json::value(nullptr, sp);
-}
-
-json::object EncodeSpec(const PackageSpec& s, const json::storage_ptr& sp) {
-  json::object o(sp);
-  o.reserve(5);
-  o["package_id"] = OptionalString(s.package_id, sp);
+// The encoders below write a booking member after member into the answer's string (JsonWriter),
+// in a fixed order: the answer to every creation and every GET, so no document tree is built
+// for it.
+void WriteSpec(const PackageSpec& s, JsonWriter& w) {
+  w.BeginObject();
+  w.Key("package_id").OptionalString(s.package_id);
+  w.Key("destination");
   if (s.destination_is_array) {
-    json::array a(sp);
-    for (const auto& d : s.destinations) a.emplace_back(d);
-    o["destination"] = std::move(a);
+    w.BeginArray();
+    for (const auto& d : s.destinations) w.String(d);
+    w.EndArray();
+  } else if (s.destinations.empty()) {
+    w.Null();
   } else {
-    o["destination"] =
-        s.destinations.empty() ? json::value(nullptr, sp) : json::value(s.destinations[0], sp);
+    w.String(s.destinations[0]);
   }
-  o["size"] =
-      s.size_mb ? json::value(domain::FormatDataSize(*s.size_mb), sp) : json::value(nullptr, sp);
-  o["package_type"] = s.package_type ? json::value(domain::PackageTypeName(*s.package_type), sp)
-                                     : json::value(nullptr, sp);
-  o["package_duration"] =
-      s.package_duration ? json::value(*s.package_duration, sp) : json::value(nullptr, sp);
-  return o;
+  w.Key("size");
+  s.size_mb ? w.String(domain::FormatDataSize(*s.size_mb)) : w.Null();
+  w.Key("package_type");
+  s.package_type ? w.String(domain::PackageTypeName(*s.package_type)) : w.Null();
+  w.Key("package_duration");
+  s.package_duration ? w.Int(*s.package_duration) : w.Null();
+  w.EndObject();
 }
 
 // The stored request fields, in a fixed order.
-void EncodeRequestFields(const BookingRequest& r, json::object& o) {
-  const json::storage_ptr& sp = o.storage();
-  o["booking_id"] = OptionalString(r.booking_id, sp);
-  o["departure_date"] = r.departure_date;
-  o["return_date"] = OptionalString(r.return_date, sp);
-  o["email"] = OptionalString(r.email, sp);
-  o["first_name"] = OptionalString(r.first_name, sp);
-  o["last_name"] = OptionalString(r.last_name, sp);
-  o["full_name"] = OptionalString(r.full_name, sp);
-  o["title"] = OptionalString(r.title, sp);
-  o["phone"] = OptionalString(r.phone, sp);
-  o["pax"] = r.pax ? json::value(*r.pax, sp) : json::value(nullptr, sp);
-  o["flight_number"] = OptionalString(r.flight_number, sp);
-  o["gender"] = OptionalString(r.gender, sp);
-  o["locale"] = OptionalString(r.locale, sp);
-  o["external_id"] = OptionalString(r.external_id, sp);
-  json::array specs(sp);
-  specs.reserve(r.package_specifications.size());
-  for (const auto& s : r.package_specifications) specs.emplace_back(EncodeSpec(s, sp));
-  o["package_specifications"] = std::move(specs);
-  json::array channels(sp);
-  for (const auto& c : r.channels) channels.emplace_back(c);
-  json::object communication(sp);
-  communication["should_send_message"] = r.should_send_message;
-  communication["channels"] = std::move(channels);
-  o["communication_options"] = std::move(communication);
+void WriteRequestFields(const BookingRequest& r, JsonWriter& w) {
+  w.Key("booking_id").OptionalString(r.booking_id);
+  w.Key("departure_date").String(r.departure_date);
+  w.Key("return_date").OptionalString(r.return_date);
+  w.Key("email").OptionalString(r.email);
+  w.Key("first_name").OptionalString(r.first_name);
+  w.Key("last_name").OptionalString(r.last_name);
+  w.Key("full_name").OptionalString(r.full_name);
+  w.Key("title").OptionalString(r.title);
+  w.Key("phone").OptionalString(r.phone);
+  w.Key("pax");
+  r.pax ? w.Int(*r.pax) : w.Null();
+  w.Key("flight_number").OptionalString(r.flight_number);
+  w.Key("gender").OptionalString(r.gender);
+  w.Key("locale").OptionalString(r.locale);
+  w.Key("external_id").OptionalString(r.external_id);
+  w.Key("package_specifications").BeginArray();
+  for (const auto& s : r.package_specifications) WriteSpec(s, w);
+  w.EndArray();
+  w.Key("communication_options").BeginObject();
+  w.Key("should_send_message").Bool(r.should_send_message);
+  w.Key("channels").BeginArray();
+  for (const auto& c : r.channels) w.String(c);
+  w.EndArray();
+  w.EndObject();
 }
 
-json::value OptionalTime(const std::optional<int64_t>& t, const json::storage_ptr& sp) {
-  return t ? json::value(FormatTimestamp(*t), sp) : json::value(nullptr, sp);
+void WriteOptionalTime(const std::optional<int64_t>& t, JsonWriter& w) {
+  t ? w.String(FormatTimestamp(*t)) : w.Null();
 }
 
-json::object EncodePromoCode(const domain::PromoCode& p, const EncodeOptions& options,
-                             const json::storage_ptr& sp) {
-  const domain::Geography& geo = domain::Geography::Builtin();
-  json::object o(sp);
-  o.reserve(18);  // every member below: no rehash while it fills
-  o["promo_code"] = p.code;
-  o["uuid"] = p.uuid;
-  o["status"] = domain::PromoStatusName(p.status);
+void WritePromoCode(const domain::PromoCode& p, const EncodeOptions& options, JsonWriter& w) {
+  w.BeginObject();
+  w.Key("promo_code").String(p.code);
+  w.Key("uuid").String(p.uuid);
+  w.Key("status").String(domain::PromoStatusName(p.status));
   if (p.package) {
-    o["package_id"] = p.package->id;
-    o["package_name"] = p.package->name;
-    o["package_size"] = domain::FormatDataSize(p.package->data_mb);
-    o["package_duration"] = p.package->validity_days;
-    o["package_type"] = domain::PackageTypeName(p.package->type);
+    w.Key("package_id").String(p.package->id);
+    w.Key("package_name").String(p.package->name);
+    w.Key("package_size").String(domain::FormatDataSize(p.package->data_mb));
+    w.Key("package_duration").Int(p.package->validity_days);
+    w.Key("package_type").String(domain::PackageTypeName(p.package->type));
   } else {
     for (const char* k :
          {"package_id", "package_name", "package_size", "package_duration", "package_type"}) {
-      o[k] = nullptr;
+      w.Key(k).Null();
     }
   }
-  const domain::Country* country = geo.FindCountry(p.destination);
-  o["destination"] =
-      p.destination.empty() ? json::value(nullptr, sp) : json::value(p.destination, sp);
-  o["iso3"] = country ? json::value(country->alpha3, sp) : json::value(nullptr, sp);
-  o["claim_url"] = options.public_url + "/claim/" + p.uuid;
-  o["deep_link_url"] = options.public_url + "/redeem/" + p.code;
-  o["valid_until"] = FormatDate(p.valid_until);
-  o["claimed_at"] = OptionalTime(p.claimed_at, sp);
-  o["redeemed_at"] = OptionalTime(p.redeemed_at, sp);
-  json::object assignment(sp);
-  assignment["strategy"] = p.assignment.strategy;
-  assignment["reason"] = p.assignment.reason;
-  o["assignment"] = std::move(assignment);
-  return o;
+  const domain::Country* country = domain::Geography::Builtin().FindCountry(p.destination);
+  w.Key("destination").StringOrNull(p.destination);
+  w.Key("iso3");
+  country ? w.String(country->alpha3) : w.Null();
+  w.Key("claim_url").String(options.public_url + "/claim/" + p.uuid);
+  w.Key("deep_link_url").String(options.public_url + "/redeem/" + p.code);
+  w.Key("valid_until").String(FormatDate(p.valid_until));
+  w.Key("claimed_at");
+  WriteOptionalTime(p.claimed_at, w);
+  w.Key("redeemed_at");
+  WriteOptionalTime(p.redeemed_at, w);
+  w.Key("assignment").BeginObject();
+  w.Key("strategy").String(p.assignment.strategy);
+  w.Key("reason").String(p.assignment.reason);
+  w.EndObject();
+  w.EndObject();
 }
 
-json::object EncodeMessage(const domain::Message& m, const json::storage_ptr& sp) {
-  json::object o(sp);
-  o.reserve(9);
-  o["id"] = m.id;
-  o["channel"] = m.channel;
-  o["recipient"] = m.recipient.empty() ? json::value(nullptr, sp) : json::value(m.recipient, sp);
-  o["kind"] = m.kind;
-  o["status"] = domain::MessageStatusName(m.status);
-  o["attempts"] = m.attempts;
-  o["created_at"] = FormatTimestamp(m.created_at);
-  o["sent_at"] = OptionalTime(m.sent_at, sp);
-  o["last_error"] = m.last_error.empty() ? json::value(nullptr, sp) : json::value(m.last_error, sp);
-  return o;
+void WriteMessage(const domain::Message& m, JsonWriter& w) {
+  w.BeginObject();
+  w.Key("id").String(m.id);
+  w.Key("channel").String(m.channel);
+  w.Key("recipient").StringOrNull(m.recipient);
+  w.Key("kind").String(m.kind);
+  w.Key("status").String(domain::MessageStatusName(m.status));
+  w.Key("attempts").Int(m.attempts);
+  w.Key("created_at").String(FormatTimestamp(m.created_at));
+  w.Key("sent_at");
+  WriteOptionalTime(m.sent_at, w);
+  w.Key("last_error").StringOrNull(m.last_error);
+  w.EndObject();
 }
 
-json::object EncodeBookingObject(const domain::Booking& b, const EncodeOptions& options,
-                                 const json::storage_ptr& sp) {
-  json::object o(sp);
-  o.reserve(24);  // every member below: no rehash while it fills
-  o["id"] = b.id;
-  EncodeRequestFields(b.request, o);
-  o["status"] = domain::BookingStatusName(b.status);
-  o["created_at"] = FormatTimestamp(b.created_at);
-  json::array codes(sp);
-  codes.reserve(b.promo_codes.size());
-  for (const auto& p : b.promo_codes) codes.emplace_back(EncodePromoCode(p, options, sp));
-  o["promo_codes"] = std::move(codes);
-  json::array messages(sp);
-  messages.reserve(b.messages.size());
-  for (const auto& m : b.messages) messages.emplace_back(EncodeMessage(m, sp));
-  o["messages"] = std::move(messages);
-  return o;
+// The booking's members, without the braces around them (a webhook adds its own after them).
+void WriteBookingMembers(const domain::Booking& b, const EncodeOptions& options, JsonWriter& w) {
+  w.Key("id").String(b.id);
+  WriteRequestFields(b.request, w);
+  w.Key("status").String(domain::BookingStatusName(b.status));
+  w.Key("created_at").String(FormatTimestamp(b.created_at));
+  w.Key("promo_codes").BeginArray();
+  for (const auto& p : b.promo_codes) WritePromoCode(p, options, w);
+  w.EndArray();
+  w.Key("messages").BeginArray();
+  for (const auto& m : b.messages) WriteMessage(m, w);
+  w.EndArray();
 }
 
-json::array EncodeIssues(const std::vector<FieldIssue>& issues, const json::storage_ptr& sp = {}) {
-  json::array a(sp);
+void WriteBooking(const domain::Booking& b, const EncodeOptions& options, JsonWriter& w) {
+  w.BeginObject();
+  WriteBookingMembers(b, options, w);
+  w.EndObject();
+}
+
+// An answer's size, reserved before it is written: a booking with one code and one message
+// takes about 1.5 KiB.
+constexpr size_t kBookingBytes = 2048;
+
+void WriteIssues(const std::vector<FieldIssue>& issues, JsonWriter& w) {
+  w.BeginArray();
   for (const auto& i : issues) {
-    json::object d(sp);
-    d["field"] = i.field;
-    d["issue"] = i.issue;
-    if (!i.existing_id.empty()) d["existing_id"] = i.existing_id;
-    a.emplace_back(std::move(d));
+    w.BeginObject();
+    w.Key("field").String(i.field);
+    w.Key("issue").String(i.issue);
+    if (!i.existing_id.empty()) w.Key("existing_id").String(i.existing_id);
+    w.EndObject();
   }
-  return a;
+  w.EndArray();
 }
 
 }  // namespace
@@ -550,17 +547,30 @@ Result<std::string> ParseClaimRequest(std::string_view body) {
 
 std::string EncodeWebhookData(const domain::Booking& booking, const std::string& subject_id,
                               const EncodeOptions& options) {
-  AnswerArena arena;
-  json::object data = EncodeBookingObject(booking, options, arena.storage());
-  for (const auto& m : booking.messages) {
-    if (!subject_id.empty() && m.id == subject_id)
-      data["message"] = EncodeMessage(m, arena.storage());
+  std::string out;
+  out.reserve(2 * kBookingBytes);
+  JsonWriter w(out);
+  w.BeginObject();
+  WriteBookingMembers(booking, options, w);
+  if (!subject_id.empty()) {
+    // The message or code the event is about, once more on its own.
+    for (const auto& m : booking.messages) {
+      if (m.id == subject_id) {
+        w.Key("message");
+        WriteMessage(m, w);
+        break;
+      }
+    }
+    for (const auto& p : booking.promo_codes) {
+      if (p.code == subject_id) {
+        w.Key("promo_code");
+        WritePromoCode(p, options, w);
+        break;
+      }
+    }
   }
-  for (const auto& p : booking.promo_codes) {
-    if (!subject_id.empty() && p.code == subject_id)
-      data["promo_code"] = EncodePromoCode(p, options, arena.storage());
-  }
-  return json::serialize(data);
+  w.EndObject();
+  return out;
 }
 
 std::string EncodeRedemption(const domain::EsimProfile& profile, const std::string& ios_url,
@@ -580,33 +590,53 @@ std::string EncodeRedemption(const domain::EsimProfile& profile, const std::stri
 
 std::string EncodeBookingResponse(const domain::Booking& booking, const EncodeOptions& options,
                                   const std::vector<FieldIssue>& warnings) {
-  AnswerArena arena;
-  json::object o(arena.storage());
-  o["success"] = true;
-  o["data"] = EncodeBookingObject(booking, options, arena.storage());
-  if (!warnings.empty()) o["warnings"] = EncodeIssues(warnings, arena.storage());
-  return json::serialize(o);
+  std::string out;
+  out.reserve(kBookingBytes);
+  JsonWriter w(out);
+  w.BeginObject();
+  w.Key("success").Bool(true);
+  w.Key("data");
+  WriteBooking(booking, options, w);
+  if (!warnings.empty()) {
+    w.Key("warnings");
+    WriteIssues(warnings, w);
+  }
+  w.EndObject();
+  return out;
 }
 
 std::string EncodeBookingList(const std::vector<domain::Booking>& bookings, int page, int per_page,
                               int64_t total, const EncodeOptions& options) {
-  AnswerArena arena;
-  json::array data(arena.storage());
-  data.reserve(bookings.size());
-  for (const auto& b : bookings)
-    data.emplace_back(EncodeBookingObject(b, options, arena.storage()));
-  json::object o(arena.storage());
-  o["success"] = true;
-  o["data"] = std::move(data);
-  o["meta"] = {{"page", page}, {"perPage", per_page}, {"total", total}};
-  return json::serialize(o);
+  std::string out;
+  out.reserve(kBookingBytes * (bookings.size() + 1));
+  JsonWriter w(out);
+  w.BeginObject();
+  w.Key("success").Bool(true);
+  w.Key("data").BeginArray();
+  for (const auto& b : bookings) WriteBooking(b, options, w);
+  w.EndArray();
+  w.Key("meta").BeginObject();
+  w.Key("page").Int(page);
+  w.Key("perPage").Int(per_page);
+  w.Key("total").Int(total);
+  w.EndObject();
+  w.EndObject();
+  return out;
 }
 
 std::string EncodeError(int http_status, const Status& status) {
-  json::object error{{"code", http_status},
-                     {"message", status.message()},
-                     {"details", EncodeIssues(status.details())}};
-  return json::serialize(json::object{{"success", false}, {"error", std::move(error)}});
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject();
+  w.Key("success").Bool(false);
+  w.Key("error").BeginObject();
+  w.Key("code").Int(http_status);
+  w.Key("message").String(status.message());
+  w.Key("details");
+  WriteIssues(status.details(), w);
+  w.EndObject();
+  w.EndObject();
+  return out;
 }
 
 std::string EncodeSuccess(std::string_view data_json) {
