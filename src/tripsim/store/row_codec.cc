@@ -1,7 +1,6 @@
 #include "tripsim/store/row_codec.h"
 
 #include <boost/json.hpp>
-#include <sstream>
 
 #include "tripsim/base/json_arena.h"
 
@@ -119,8 +118,13 @@ std::string JoinList(const std::vector<std::string>& items) {
 
 std::vector<std::string> SplitList(const std::string& text) {
   std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string s; in >> s;) out.push_back(s);
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    size_t end = rest.find(' ');
+    if (end != 0) out.emplace_back(rest.substr(0, end));  // runs of spaces split nothing
+    if (end == std::string_view::npos) break;
+    rest.remove_prefix(end + 1);
+  }
   return out;
 }
 
