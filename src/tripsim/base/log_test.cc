@@ -13,9 +13,15 @@
 namespace tripsim::log {
 namespace {
 
+// A file of this process and test: ctest runs tests in parallel, each in its own process.
+std::string TempPath(std::string_view name) {
+  return ::testing::TempDir() + "/tripsim-" + std::string(name) + "-" + std::to_string(::getpid()) +
+         "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".txt";
+}
+
 // Runs `body` with stderr sent to a file and returns the lines written meanwhile.
 std::vector<std::string> CaptureStderr(const std::function<void()>& body) {
-  const std::string path = ::testing::TempDir() + "/tripsim-log-test.txt";
+  const std::string path = TempPath("log");
   Flush();
   std::FILE* file = std::fopen(path.c_str(), "w");
   const int saved = ::dup(STDERR_FILENO);
@@ -61,7 +67,7 @@ TEST(Log, LinesBelowTheLevelAreNotWritten) {
 }
 
 TEST(Log, AWarningIsWrittenAtOnce) {
-  const std::string path = ::testing::TempDir() + "/tripsim-log-warn.txt";
+  const std::string path = TempPath("log-warn");
   Flush();
   std::FILE* file = std::fopen(path.c_str(), "w");
   const int saved = ::dup(STDERR_FILENO);
