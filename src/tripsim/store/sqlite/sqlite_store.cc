@@ -236,11 +236,26 @@ Status LoadChildren(Db& db, Booking& b) {
   return r == Stmt::kError ? ms.Error() : Status::Ok();
 }
 
-// The first booking matching `where` (with parameters bound by `bind`), with its children.
+// The query of the bookings matching one condition, its text built once (a read looks its
+// statement up in the connection's cache by that text).
+struct BookingQuery {
+  explicit BookingQuery(std::string_view where)
+      : sql("SELECT " + std::string(kBookingColumns) + " FROM bookings WHERE " +
+            std::string(where)) {}
+  const std::string sql;
+};
+
+const BookingQuery kBookingOfPartner("id = ? AND partner_id = ?");
+const BookingQuery kBookingByReference("partner_id = ? AND booking_ref = ?");
+const BookingQuery kBookingByKey("partner_id = ? AND idempotency_key = ?");
+const BookingQuery kBookingOfClaim("id = (SELECT booking_id FROM promo_codes WHERE uuid = ?)");
+const BookingQuery kBookingOfCode("id = (SELECT booking_id FROM promo_codes WHERE code = ?)");
+const BookingQuery kBookingById("id = ?");
+
+// The first booking of `query` (with parameters bound by `bind`), with its children.
 template <typename Bind>
-Result<Booking> QueryBooking(Db& db, const std::string& where, Bind bind) {
-  TRIPSIM_ASSIGN_OR_RETURN(
-      s, db.Prepare("SELECT " + std::string(kBookingColumns) + " FROM bookings WHERE " + where));
+Result<Booking> QueryBooking(Db& db, const BookingQuery& query, Bind bind) {
+  TRIPSIM_ASSIGN_OR_RETURN(s, db.Prepare(query.sql));
   bind(s);
   Stmt::StepResult r = s.Step();
   if (r == Stmt::kError) return s.Error();
@@ -402,7 +417,7 @@ class SqliteStore final : public Store {
 
   Result<Booking> GetBooking(const std::string& partner_id, const std::string& id) override {
     return Read<Booking>([&](Db& db) {
-      return QueryBooking(db, "id = ? AND partner_id = ?",
+      return QueryBooking(db, kBookingOfPartner,
                           [&](Stmt& s) { s.Bind(1, id).Bind(2, partner_id); });
     });
   }
@@ -410,7 +425,7 @@ class SqliteStore final : public Store {
   Result<Booking> FindBookingByReference(const std::string& partner_id,
                                          const std::string& booking_id) override {
     return Read<Booking>([&](Db& db) {
-      return QueryBooking(db, "partner_id = ? AND booking_ref = ?",
+      return QueryBooking(db, kBookingByReference,
                           [&](Stmt& s) { s.Bind(1, partner_id).Bind(2, booking_id); });
     });
   }
@@ -418,8 +433,7 @@ class SqliteStore final : public Store {
   Result<Booking> FindBookingByIdempotencyKey(const std::string& partner_id,
                                               const std::string& key) override {
     return Read<Booking>([&](Db& db) {
-      return QueryBooking(db, "partner_id = ? AND idempotency_key = ?",
-                          [&](Stmt& s) { s.Bind(1, partner_id).Bind(2, key); });
+      return QueryBooking(db, kBookingByKey, [&](Stmt& s) { s.Bind(1, partner_id).Bind(2, key); });
     });
   }
 
@@ -469,7 +483,7 @@ class SqliteStore final : public Store {
                                 const CancelRule& rule) override {
     Booking out;
     Status st = writer_.Submit([&](Db& db) -> Status {
-      TRIPSIM_ASSIGN_OR_RETURN(b, QueryBooking(db, "id = ? AND partner_id = ?", [&](Stmt& s) {
+      TRIPSIM_ASSIGN_OR_RETURN(b, QueryBooking(db, kBookingOfPartner, [&](Stmt& s) {
                                  s.Bind(1, id).Bind(2, partner_id);
                                }));
       TRIPSIM_RETURN_IF_ERROR(rule(b));
@@ -511,8 +525,7 @@ class SqliteStore final : public Store {
 
   Result<Booking> FindBookingByPromoUuid(const std::string& uuid) override {
     return Read<Booking>([&](Db& db) {
-      return QueryBooking(db, "id = (SELECT booking_id FROM promo_codes WHERE uuid = ?)",
-                          [&](Stmt& s) { s.Bind(1, uuid); });
+      return QueryBooking(db, kBookingOfClaim, [&](Stmt& s) { s.Bind(1, uuid); });
     });
   }
 
@@ -522,8 +535,7 @@ class SqliteStore final : public Store {
     Booking out;
     Status st = writer_.Submit([&](Db& db) -> Status {
       TRIPSIM_ASSIGN_OR_RETURN(
-          b, QueryBooking(db, "id = (SELECT booking_id FROM promo_codes WHERE uuid = ?)",
-                          [&](Stmt& s) { s.Bind(1, uuid); }));
+          b, QueryBooking(db, kBookingOfClaim, [&](Stmt& s) { s.Bind(1, uuid); }));
       auto code = std::find_if(b.promo_codes.begin(), b.promo_codes.end(),
                                [&](const domain::PromoCode& p) { return p.uuid == uuid; });
       TRIPSIM_RETURN_IF_ERROR(rule(b, *code));
@@ -580,9 +592,8 @@ class SqliteStore final : public Store {
 
   Result<Redemption> FindRedemption(const std::string& code) override {
     return Read<Redemption>([&](Db& db) -> Result<Redemption> {
-      TRIPSIM_ASSIGN_OR_RETURN(
-          b, QueryBooking(db, "id = (SELECT booking_id FROM promo_codes WHERE code = ?)",
-                          [&](Stmt& q) { q.Bind(1, code); }));
+      TRIPSIM_ASSIGN_OR_RETURN(b,
+                               QueryBooking(db, kBookingOfCode, [&](Stmt& q) { q.Bind(1, code); }));
       TRIPSIM_ASSIGN_OR_RETURN(held, db.Prepare("SELECT " + std::string(kProfileColumns) +
                                                 " FROM esim_profiles WHERE promo_code = ?"));
       held.Bind(1, code);
@@ -598,9 +609,8 @@ class SqliteStore final : public Store {
                                      const std::optional<domain::PromoCode>& assign) override {
     Redemption out;
     Status st = writer_.Submit([&](Db& db) -> Status {
-      TRIPSIM_ASSIGN_OR_RETURN(
-          b, QueryBooking(db, "id = (SELECT booking_id FROM promo_codes WHERE code = ?)",
-                          [&](Stmt& q) { q.Bind(1, code); }));
+      TRIPSIM_ASSIGN_OR_RETURN(b,
+                               QueryBooking(db, kBookingOfCode, [&](Stmt& q) { q.Bind(1, code); }));
       auto pc = std::find_if(b.promo_codes.begin(), b.promo_codes.end(),
                              [&](const domain::PromoCode& p) { return p.code == code; });
       const std::string profiles =
@@ -693,7 +703,7 @@ class SqliteStore final : public Store {
     for (const auto& claim : claimed) {
       const std::string& booking_id = claim.second;
       TRIPSIM_ASSIGN_OR_RETURN(b, Read<Booking>([&](Db& db) {
-                                 return QueryBooking(db, "id = ?",
+                                 return QueryBooking(db, kBookingById,
                                                      [&](Stmt& q) { q.Bind(1, booking_id); });
                                }));
       for (const auto& m : b.messages) {
@@ -1006,11 +1016,11 @@ class SqliteStore final : public Store {
       // Inside the writer, earlier jobs of the batch are visible: a duplicate finds its twin.
       Result<Booking> existing = NotFound("");
       if (b.request.booking_id) {
-        existing = QueryBooking(db, "partner_id = ? AND booking_ref = ?", [&](Stmt& s) {
+        existing = QueryBooking(db, kBookingByReference, [&](Stmt& s) {
           s.Bind(1, b.partner_id).Bind(2, *b.request.booking_id);
         });
       } else if (!b.idempotency_key.empty()) {
-        existing = QueryBooking(db, "partner_id = ? AND idempotency_key = ?", [&](Stmt& s) {
+        existing = QueryBooking(db, kBookingByKey, [&](Stmt& s) {
           s.Bind(1, b.partner_id).Bind(2, b.idempotency_key);
         });
       }
