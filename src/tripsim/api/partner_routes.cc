@@ -3,6 +3,7 @@
 #include <charconv>
 #include <variant>
 
+#include "tripsim/api/answer_cache.h"
 #include "tripsim/api/error_table.h"
 #include "tripsim/auth/rate_limiter.h"
 #include "tripsim/auth/verifier.h"
@@ -14,6 +15,9 @@ namespace tripsim::api {
 namespace {
 
 using booking::ActivePartner;
+
+// Answers of GET /api/bookings/{id} kept (AnswerCache): at most 1,024 of 8 KiB, 8 MiB.
+constexpr size_t kAnswerSlots = 1024;
 
 // auth::KeyStore over the partner directory, for one request: it keeps the partner it found,
 // so that the request looks its partner up once.
@@ -100,10 +104,19 @@ class PartnerRoutes {
         });
   }
 
+  // Answered from the answer cache while the booking is at the revision it was encoded from.
   HttpResponse GetBooking(const HttpRequest& r, const PathParams& p) const {
     TRIPSIM_ASSIGN_OR_RESPOND(partner, Authenticate(r));
-    TRIPSIM_ASSIGN_OR_RESPOND(b, deps_.bookings.Get(partner->partner.id, p.at("id")));
-    return Json(200, wire::EncodeBookingResponse(b, Encode()));
+    const std::string& partner_id = partner->partner.id;
+    const std::string& id = p.at("id");
+    std::shared_ptr<const AnswerCache::Entry> known = answers_.Find(partner_id, id);
+    TRIPSIM_ASSIGN_OR_RESPOND(
+        checked, deps_.bookings.GetIfChanged(
+                     partner_id, id, known ? std::optional(known->revision) : std::nullopt));
+    if (!checked.booking) return Json(200, known->body);  // unchanged since `known`
+    std::string body = wire::EncodeBookingResponse(*checked.booking, Encode());
+    if (checked.revision) answers_.Put({partner_id, id, *checked.revision, body});
+    return Json(200, std::move(body));
   }
 
   HttpResponse GetByReference(const HttpRequest& r, const PathParams& p) const {
@@ -226,6 +239,7 @@ class PartnerRoutes {
   const AppDeps& deps_;
   const AppOptions& options_;
   mutable auth::RateLimiter limiter_;
+  mutable AnswerCache answers_{kAnswerSlots};
 };
 
 }  // namespace

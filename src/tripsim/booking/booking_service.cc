@@ -213,6 +213,12 @@ Result<Booking> BookingService::Get(const std::string& partner_id, const std::st
   return store_.GetBooking(partner_id, id);
 }
 
+Result<store::CheckedBooking> BookingService::GetIfChanged(const std::string& partner_id,
+                                                           const std::string& id,
+                                                           std::optional<int64_t> known_revision) {
+  return store_.GetBookingIfChanged(partner_id, id, known_revision);
+}
+
 Result<Booking> BookingService::GetByReference(const std::string& partner_id,
                                                const std::string& booking_id) {
   return store_.FindBookingByReference(partner_id, booking_id);

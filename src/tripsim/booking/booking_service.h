@@ -73,6 +73,9 @@ class BookingService {
                    const std::string& idempotency_key, CreateDone done);
 
   Result<domain::Booking> Get(const std::string& partner_id, const std::string& id);
+  // Get, unless the booking is still at `known_revision` (store::Store::GetBookingIfChanged).
+  Result<store::CheckedBooking> GetIfChanged(const std::string& partner_id, const std::string& id,
+                                             std::optional<int64_t> known_revision);
   Result<domain::Booking> GetByReference(const std::string& partner_id,
                                          const std::string& booking_id);
   // The booking holding the promo code with this claim uuid (for the traveller's pages).

@@ -646,7 +646,32 @@ DROP TRIGGER stats_code_issued;
 DROP TRIGGER stats_message_created;
 )sql";
 
-constexpr std::array<Migration, 9> kMigrations = {{
+// SQLite: a revision per booking, moved by every later change of the booking, its promo codes
+// or its messages, whoever writes the file (a server's answer cache is checked against it).
+// Updates and deletions move it by trigger; a message added to an existing booking moves it
+// in the statement that adds it (sqlite_store.cc, InsertMessage): an insert trigger would
+// cost every new booking a statement journal.
+constexpr std::string_view kV10Sqlite = R"sql(
+ALTER TABLE bookings ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+CREATE TRIGGER revision_booking AFTER UPDATE ON bookings
+WHEN NEW.revision = OLD.revision BEGIN
+  UPDATE bookings SET revision = OLD.revision + 1 WHERE rowid = NEW.rowid;
+END;
+CREATE TRIGGER revision_code_changed AFTER UPDATE ON promo_codes BEGIN
+  UPDATE bookings SET revision = revision + 1 WHERE id = NEW.booking_id;
+END;
+CREATE TRIGGER revision_code_deleted AFTER DELETE ON promo_codes BEGIN
+  UPDATE bookings SET revision = revision + 1 WHERE id = OLD.booking_id;
+END;
+CREATE TRIGGER revision_message_changed AFTER UPDATE ON messages BEGIN
+  UPDATE bookings SET revision = revision + 1 WHERE id = NEW.booking_id;
+END;
+CREATE TRIGGER revision_message_deleted AFTER DELETE ON messages BEGIN
+  UPDATE bookings SET revision = revision + 1 WHERE id = OLD.booking_id;
+END;
+)sql";
+
+constexpr std::array<Migration, 10> kMigrations = {{
     {1, "partners, packages, bookings, promo codes, messages", kV1Sqlite, kV1Postgres},
     {2, "eSIM profile inventory", kV2Sqlite, kV2Postgres},
     {3, "webhook outbox", kV3Sqlite, kV3Postgres},
@@ -657,6 +682,7 @@ constexpr std::array<Migration, 9> kMigrations = {{
      kV7Postgres},
     {8, "a catalog version, so that servers reload the catalog only after a change", kV8, kV8},
     {9, "new rows counted by the statements that insert them (SQLite)", kV9Sqlite, ""},
+    {10, "a revision per booking, for answers cached by the server (SQLite)", kV10Sqlite, ""},
 }};
 
 }  // namespace

@@ -150,6 +150,15 @@ struct OutboxDepth {
   std::optional<int64_t> oldest_webhook_due_at;
 };
 
+// A booking read unless it is still at a revision the caller knows (Store::GetBookingIfChanged).
+struct CheckedBooking {
+  // Moves on every change of the booking, its promo codes or its messages; empty when the
+  // store keeps no revisions.
+  std::optional<int64_t> revision;
+  // Empty when `revision` is the one the caller knows: its copy is current.
+  std::optional<domain::Booking> booking;
+};
+
 // Decides, inside the write transaction, whether a booking may be cancelled. Returns Ok to
 // cancel, or the Status to answer with.
 using CancelRule = std::function<Status(const domain::Booking&)>;
@@ -192,6 +201,16 @@ class Store {
   // kNotFound for an unknown id and for another partner's booking.
   virtual Result<domain::Booking> GetBooking(const std::string& partner_id,
                                              const std::string& id) = 0;
+  // GetBooking, unless the booking is still at `known_revision`: then only its revision is
+  // read. A store that keeps no revisions (the default) always answers the booking, with no
+  // revision.
+  virtual Result<CheckedBooking> GetBookingIfChanged(const std::string& partner_id,
+                                                     const std::string& id,
+                                                     std::optional<int64_t> known_revision) {
+    (void)known_revision;
+    TRIPSIM_ASSIGN_OR_RETURN(b, GetBooking(partner_id, id));
+    return CheckedBooking{std::nullopt, std::move(b)};
+  }
   // The booking with this (partner, booking_id), or with this (partner, idempotency_key).
   virtual Result<domain::Booking> FindBookingByReference(const std::string& partner_id,
                                                          const std::string& booking_id) = 0;

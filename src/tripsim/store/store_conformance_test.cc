@@ -494,6 +494,65 @@ TEST_P(StoreConformance, AddsMessagesToABooking) {
   }
 }
 
+// Reads `b` through GetBookingIfChanged at the revision last seen, after a change: the answer
+// must be the booking as it is now, at a new revision when the store keeps revisions.
+void ExpectChangedSince(Store& store, const Booking& b, std::optional<int64_t>& seen,
+                        const char* change) {
+  SCOPED_TRACE(change);
+  auto checked = store.GetBookingIfChanged(b.partner_id, b.id, seen);
+  ASSERT_TRUE(checked.ok()) << checked.status().message();
+  ASSERT_TRUE(checked->booking.has_value());
+  EXPECT_EQ(*checked->booking, *store.GetBooking(b.partner_id, b.id));
+  if (checked->revision) {
+    EXPECT_NE(checked->revision, seen);
+    // Unchanged since: only the revision comes back.
+    auto again = store.GetBookingIfChanged(b.partner_id, b.id, checked->revision);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again->revision, checked->revision);
+    EXPECT_FALSE(again->booking.has_value());
+  }
+  seen = checked->revision;
+}
+
+TEST_P(StoreConformance, ABookingReadIfChangedIsAnsweredAfterEveryChange) {
+  Booking b = MakeBooking("pt_a", "TRV-1", 1000);
+  Booking cancelled = MakeBooking("pt_a", "TRV-2", 1000);
+  ASSERT_TRUE(store_->CreateBooking(b).ok());
+  ASSERT_TRUE(store_->CreateBooking(cancelled).ok());
+  std::optional<int64_t> seen;
+  ExpectChangedSince(*store_, b, seen, "created");
+  EXPECT_EQ(store_->GetBookingIfChanged("pt_b", b.id, seen).status().code(),
+            ErrorCode::kNotFound);  // another partner's booking, as GetBooking
+  EXPECT_EQ(store_->GetBookingIfChanged("pt_a", "bk_nope", seen).status().code(),
+            ErrorCode::kNotFound);
+
+  ASSERT_EQ(store_->ClaimDueMessages(1000, 61'000, 1)->size(), 1u);
+  ExpectChangedSince(*store_, b, seen, "message claimed by a worker");
+  ASSERT_TRUE(store_->MarkMessageSent(b.messages[0].id, 2000).ok());
+  ExpectChangedSince(*store_, b, seen, "message sent");
+  domain::Message resend = b.messages[0];
+  resend.id = NewId("msg_");
+  resend.kind = "resend";
+  ASSERT_TRUE(store_->AddMessage(b.id, resend).ok());
+  ExpectChangedSince(*store_, b, seen, "message added");
+  ASSERT_TRUE(store_->MarkMessageFailed(resend.id, "550 no such user", {}).ok());
+  ExpectChangedSince(*store_, b, seen, "message failed");
+  auto allow = [](const Booking&, const domain::PromoCode&) { return Status::Ok(); };
+  domain::EsimProfile profile{"8988247000000000018", "smdp.example.com", "M-1", "", "sample", true};
+  ASSERT_TRUE(
+      store_->RedeemPromoCode(b.promo_codes[0].code, 3000, profile, allow, std::nullopt).ok());
+  ExpectChangedSince(*store_, b, seen, "code redeemed");
+  ASSERT_TRUE(store_->EraseTraveller("ada@example.com").ok());
+  ExpectChangedSince(*store_, b, seen, "traveller erased");
+
+  std::optional<int64_t> seen_cancelled;
+  ExpectChangedSince(*store_, cancelled, seen_cancelled, "created");
+  ASSERT_TRUE(
+      store_->CancelBooking("pt_a", cancelled.id, [](const Booking&) { return Status::Ok(); })
+          .ok());
+  ExpectChangedSince(*store_, cancelled, seen_cancelled, "cancelled");
+}
+
 TEST_P(StoreConformance, WebhookEventsAreRecordedWithTheChangesForWebhookPartners) {
   Partner hooked = *store_->GetPartner("pt_a");
   hooked.webhook_url = "https://ota.example.com/hooks";
@@ -1023,6 +1082,29 @@ TEST(SqliteStore, AnUpgradedStoreCountsTheBookingsItHeld) {
   auto s = OpenSqliteStore({.path = dir + "/t.db"});
   ASSERT_TRUE(s.ok()) << s.status().message();
   ExpectTheBookingsBeforeMigration7Counted(**s);
+  std::filesystem::remove_all(dir);
+}
+
+// Another process writing the same file (a `tripsimd` command while the server runs) moves
+// the revision the server's open store answers: its cached answers are checked against it.
+TEST(SqliteStore, ARevisionMovesWithAChangeWrittenByAnotherConnection) {
+  const std::string dir = Dir();
+  {
+    auto server = OpenSqliteStore({.path = dir + "/t.db"}).value();
+    ASSERT_TRUE(server->CreatePartner(MakePartner("pt_a")).ok());
+    Booking b = MakeBooking("pt_a", "TRV-1");
+    ASSERT_TRUE(server->CreateBooking(b).ok());
+    auto before = server->GetBookingIfChanged("pt_a", b.id, std::nullopt);
+    ASSERT_TRUE(before.ok() && before->revision);
+    {
+      auto command = OpenSqliteStore({.path = dir + "/t.db"}).value();
+      ASSERT_EQ(*command->EraseTraveller("ada@example.com"), 1);
+    }
+    auto after = server->GetBookingIfChanged("pt_a", b.id, before->revision);
+    ASSERT_TRUE(after.ok());
+    ASSERT_TRUE(after->booking.has_value());
+    EXPECT_FALSE(after->booking->request.email.has_value());
+  }
   std::filesystem::remove_all(dir);
 }
 

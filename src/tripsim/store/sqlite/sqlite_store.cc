@@ -119,10 +119,15 @@ Status InsertMessageRow(Db& db, const std::string& booking_id, int64_t position,
   return s.Run();
 }
 
-// A message added to an existing booking of `partner_id`, counted.
+// A message added to an existing booking of `partner_id`, counted; the booking's revision
+// moves (migration 10: there is no insert trigger for it).
 Status InsertMessage(Db& db, const std::string& partner_id, const std::string& booking_id,
                      int64_t position, const domain::Message& m) {
   TRIPSIM_RETURN_IF_ERROR(InsertMessageRow(db, booking_id, position, m));
+  TRIPSIM_ASSIGN_OR_RETURN(revised,
+                           db.Prepare("UPDATE bookings SET revision = revision + 1 WHERE id = ?"));
+  revised.Bind(1, booking_id);
+  TRIPSIM_RETURN_IF_ERROR(revised.Run());
   NewRows n;
   n.Add(m);
   TRIPSIM_RETURN_IF_ERROR(CountNewRows(db, DayOf(m.created_at), partner_id, n));
@@ -419,6 +424,25 @@ class SqliteStore final : public Store {
     return Read<Booking>([&](Db& db) {
       return QueryBooking(db, kBookingOfPartner,
                           [&](Stmt& s) { s.Bind(1, id).Bind(2, partner_id); });
+    });
+  }
+
+  Result<CheckedBooking> GetBookingIfChanged(const std::string& partner_id, const std::string& id,
+                                             std::optional<int64_t> known_revision) override {
+    return Read<CheckedBooking>([&](Db& db) -> Result<CheckedBooking> {
+      TRIPSIM_ASSIGN_OR_RETURN(
+          s, db.Prepare("SELECT revision FROM bookings WHERE id = ? AND partner_id = ?"));
+      s.Bind(1, id).Bind(2, partner_id);
+      const Stmt::StepResult r = s.Step();
+      if (r == Stmt::kError) return s.Error();
+      if (r == Stmt::kDone) return NotFound("booking not found");
+      CheckedBooking checked{s.Int(0), std::nullopt};
+      if (checked.revision == known_revision) return checked;
+      TRIPSIM_ASSIGN_OR_RETURN(b, QueryBooking(db, kBookingOfPartner, [&](Stmt& q) {
+                                 q.Bind(1, id).Bind(2, partner_id);
+                               }));
+      checked.booking = std::move(b);
+      return checked;
     });
   }
 
