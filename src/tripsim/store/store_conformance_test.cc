@@ -494,6 +494,22 @@ TEST_P(StoreConformance, AddsMessagesToABooking) {
   }
 }
 
+TEST_P(StoreConformance, AnUnknownPromoCodeOrClaimLinkIsNotFoundAsSuch) {
+  ASSERT_TRUE(store_->CreateBooking(MakeBooking("pt_a", "TRV-1")).ok());
+  auto allow = [](const Booking&, const domain::PromoCode&) { return Status::Ok(); };
+  const Status unknown[] = {
+      store_->FindRedemption("NOPE-NOPE-NOPE").status(),
+      store_->RedeemPromoCode("NOPE-NOPE-NOPE", 1000, std::nullopt, allow, std::nullopt).status(),
+      store_->FindBookingByPromoUuid(NewUuidV7()).status(),
+      store_->ClaimPromoCode(NewUuidV7(), 1000, MakeBooking("pt_a", "TRV-2").messages[0], allow)
+          .status(),
+  };
+  for (const Status& s : unknown) {
+    EXPECT_EQ(s.code(), ErrorCode::kNotFound);
+    EXPECT_EQ(s.message(), "promo code not found");  // a traveller's answer: not "booking"
+  }
+}
+
 // Reads `b` through GetBookingIfChanged at the revision last seen, after a change: the answer
 // must be the booking as it is now, at a new revision when the store keeps revisions.
 void ExpectChangedSince(Store& store, const Booking& b, std::optional<int64_t>& seen,

@@ -105,13 +105,13 @@ std::string CountFailedAttemptsSql(domain::FailureReason reason) {
 // booking and its children are read in one round trip. They need no snapshot of their own:
 // a booking's children are written with it, and each statement names it by the same `where`.
 Result<Booking> QueryBooking(Conn& c, const std::string& where, const Params& params,
-                             bool lock = false) {
+                             bool lock = false, std::string_view missing = "booking not found") {
   std::vector<pg::Query> queries = ChildQueries("SELECT id FROM bookings WHERE " + where, params);
   queries.insert(queries.begin(), {"SELECT " + Cols(kBookingColumns) + " FROM bookings WHERE " +
                                        where + (lock ? " FOR UPDATE" : ""),
                                    params});
   TRIPSIM_ASSIGN_OR_RETURN(rows, c.ExecAll(queries));
-  if (rows[0].size() == 0) return NotFound("booking not found");
+  if (rows[0].size() == 0) return NotFound(std::string(missing));
   TRIPSIM_ASSIGN_OR_RETURN(b, ReadBooking(pg::Row(rows[0], 0)));
   TRIPSIM_RETURN_IF_ERROR(AttachChildren(rows[1], rows[2], std::span(&b, 1)));
   return b;
@@ -471,8 +471,8 @@ class PostgresStore final : public Store {
 
   Result<Booking> FindBookingByPromoUuid(const std::string& uuid) override {
     return Read<Booking>([&](Conn& c) {
-      return QueryBooking(c, "id = (SELECT booking_id FROM promo_codes WHERE uuid = $1)",
-                          {P(uuid)});
+      return QueryBooking(c, "id = (SELECT booking_id FROM promo_codes WHERE uuid = $1)", {P(uuid)},
+                          false, "promo code not found");
     });
   }
 
@@ -483,7 +483,7 @@ class PostgresStore final : public Store {
     Status st = Tx([&](Conn& c) -> Status {
       TRIPSIM_ASSIGN_OR_RETURN(
           owner, c.Exec("SELECT booking_id FROM promo_codes WHERE uuid = $1", {P(uuid)}));
-      if (owner.size() == 0) return NotFound("booking not found");
+      if (owner.size() == 0) return NotFound("promo code not found");
       TRIPSIM_ASSIGN_OR_RETURN(b, QueryBooking(c, "id = $1", {P(owner.Text(0, 0))}, true));
       auto code = std::find_if(b.promo_codes.begin(), b.promo_codes.end(),
                                [&](const domain::PromoCode& p) { return p.uuid == uuid; });
@@ -537,8 +537,8 @@ class PostgresStore final : public Store {
   Result<Redemption> FindRedemption(const std::string& code) override {
     return Read<Redemption>([&](Conn& c) -> Result<Redemption> {
       TRIPSIM_ASSIGN_OR_RETURN(
-          b,
-          QueryBooking(c, "id = (SELECT booking_id FROM promo_codes WHERE code = $1)", {P(code)}));
+          b, QueryBooking(c, "id = (SELECT booking_id FROM promo_codes WHERE code = $1)", {P(code)},
+                          false, "promo code not found"));
       TRIPSIM_ASSIGN_OR_RETURN(held, c.Exec("SELECT " + Cols(kProfileColumns) +
                                                 " FROM esim_profiles WHERE promo_code = $1",
                                             {P(code)}));
@@ -559,7 +559,7 @@ class PostgresStore final : public Store {
       // others and completes the booking.
       TRIPSIM_ASSIGN_OR_RETURN(
           owner, c.Exec("SELECT booking_id FROM promo_codes WHERE code = $1", {P(code)}));
-      if (owner.size() == 0) return NotFound("booking not found");
+      if (owner.size() == 0) return NotFound("promo code not found");
       TRIPSIM_ASSIGN_OR_RETURN(b, QueryBooking(c, "id = $1", {P(owner.Text(0, 0))}, true));
       auto pc = std::find_if(b.promo_codes.begin(), b.promo_codes.end(),
                              [&](const domain::PromoCode& p) { return p.code == code; });

@@ -242,19 +242,23 @@ Status LoadChildren(Db& db, Booking& b) {
 }
 
 // The query of the bookings matching one condition, its text built once (a read looks its
-// statement up in the connection's cache by that text).
+// statement up in the connection's cache by that text), and what to answer when none does.
 struct BookingQuery {
-  explicit BookingQuery(std::string_view where)
+  explicit BookingQuery(std::string_view where, std::string_view missing = "booking not found")
       : sql("SELECT " + std::string(kBookingColumns) + " FROM bookings WHERE " +
-            std::string(where)) {}
+            std::string(where)),
+        missing(missing) {}
   const std::string sql;
+  const std::string missing;
 };
 
 const BookingQuery kBookingOfPartner("id = ? AND partner_id = ?");
 const BookingQuery kBookingByReference("partner_id = ? AND booking_ref = ?");
 const BookingQuery kBookingByKey("partner_id = ? AND idempotency_key = ?");
-const BookingQuery kBookingOfClaim("id = (SELECT booking_id FROM promo_codes WHERE uuid = ?)");
-const BookingQuery kBookingOfCode("id = (SELECT booking_id FROM promo_codes WHERE code = ?)");
+const BookingQuery kBookingOfClaim("id = (SELECT booking_id FROM promo_codes WHERE uuid = ?)",
+                                   "promo code not found");
+const BookingQuery kBookingOfCode("id = (SELECT booking_id FROM promo_codes WHERE code = ?)",
+                                  "promo code not found");
 const BookingQuery kBookingById("id = ?");
 
 // The first booking of `query` (with parameters bound by `bind`), with its children.
@@ -264,7 +268,7 @@ Result<Booking> QueryBooking(Db& db, const BookingQuery& query, Bind bind) {
   bind(s);
   Stmt::StepResult r = s.Step();
   if (r == Stmt::kError) return s.Error();
-  if (r == Stmt::kDone) return NotFound("booking not found");
+  if (r == Stmt::kDone) return NotFound(query.missing);
   TRIPSIM_ASSIGN_OR_RETURN(b, ReadBooking(s));
   TRIPSIM_RETURN_IF_ERROR(LoadChildren(db, b));
   return b;
