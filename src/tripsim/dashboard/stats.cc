@@ -6,6 +6,8 @@
 
 #include <boost/json.hpp>
 
+#include "tripsim/base/json_text.h"
+
 namespace tripsim::dashboard {
 namespace {
 
@@ -155,7 +157,7 @@ std::string EncodeStats(const StatsReport& report) {
                    {"partners", std::move(partners)},
                    {"daily", std::move(daily)},
                    {"failed_messages", EncodeFailed(report.failed_messages)}};
-  return json::serialize(out);
+  return JsonText(out);  // rates as 0.5, not 5E-1
 }
 
 }  // namespace tripsim::dashboard

@@ -6,6 +6,7 @@
 #include "tripsim/base/clock.h"
 #include "tripsim/base/crypto.h"
 #include "tripsim/base/ids.h"
+#include "tripsim/base/json_text.h"
 #include "tripsim/base/log.h"
 #include "tripsim/dashboard/access.h"
 #include "tripsim/domain/geography.h"
@@ -182,7 +183,7 @@ Result<std::string> UpdatePartner(store::Store& store, const std::string& master
     TRIPSIM_ASSIGN_OR_RETURN(webhook_secret, crypto::Open(master_key, p.webhook_secret_sealed));
     out["webhook_secret"] = webhook_secret;
   }
-  return json::serialize(out);
+  return JsonText(out);
 }
 
 Result<std::string> RotateWebhookSecret(store::Store& store, const std::string& master_key,
@@ -205,7 +206,7 @@ Result<std::string> SetPartnerEnabled(store::Store& store, const std::string& pa
   TRIPSIM_ASSIGN_OR_RETURN(p, store.GetPartner(partner_id));
   p.enabled = enabled;
   TRIPSIM_RETURN_IF_ERROR(store.UpdatePartner(p));
-  return json::serialize(Describe(p));
+  return JsonText(Describe(p));
 }
 
 Result<std::string> RotateSecret(store::Store& store, const std::string& master_key,
@@ -249,7 +250,7 @@ Result<std::string> ListPartners(store::Store& store) {
   TRIPSIM_ASSIGN_OR_RETURN(partners, store.ListPartners());
   json::array out;
   for (const auto& p : partners) out.emplace_back(Describe(p));
-  return json::serialize(out);
+  return JsonText(json::value(std::move(out)));
 }
 
 Result<std::string> IssueDashboardToken(store::Store& store, const std::string& partner_id) {
