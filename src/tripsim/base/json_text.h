@@ -3,8 +3,7 @@
 // of one half as 5E-1, none as 0E0); JsonText writes the shortest decimal that reads back as
 // the same double, with ".0" when it is whole: 0.5, 0.0, 1.0, 0.3333333333333333.
 //
-//   std::string text = JsonText(boost::json::object{{"success_rate", 0.5}});  //
-//   {"success_rate":0.5}
+//   JsonText(boost::json::object{{"success_rate", 0.5}})  // {"success_rate":0.5}
 #pragma once
 
 #include <string>

@@ -4,7 +4,7 @@
 // Result<T> (a value or a Status). Both are [[nodiscard]]: a failure cannot be ignored silently.
 // The codes are transport-neutral; api/error_table.cc is the one place that maps them to HTTP.
 //
-//   Result<Booking> r = service.Get(partner, id);
+//   Result<Booking> r = service.GetByReference(partner, booking_id);
 //   if (!r.ok()) return r.status();
 //   Use(r.value());
 #pragma once

@@ -209,10 +209,6 @@ Result<Booking> BookingService::Build(const ActivePartner& partner, const Bookin
   return b;
 }
 
-Result<Booking> BookingService::Get(const std::string& partner_id, const std::string& id) {
-  return store_.GetBooking(partner_id, id);
-}
-
 Result<store::CheckedBooking> BookingService::GetIfChanged(const std::string& partner_id,
                                                            const std::string& id,
                                                            std::optional<int64_t> known_revision) {

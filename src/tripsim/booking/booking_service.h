@@ -72,8 +72,8 @@ class BookingService {
   void CreateAsync(const ActivePartner& partner, const domain::BookingRequest& request,
                    const std::string& idempotency_key, CreateDone done);
 
-  Result<domain::Booking> Get(const std::string& partner_id, const std::string& id);
-  // Get, unless the booking is still at `known_revision` (store::Store::GetBookingIfChanged).
+  // The partner's booking, unless it is still at `known_revision` (then only its revision):
+  // store::Store::GetBookingIfChanged.
   Result<store::CheckedBooking> GetIfChanged(const std::string& partner_id, const std::string& id,
                                              std::optional<int64_t> known_revision);
   Result<domain::Booking> GetByReference(const std::string& partner_id,
