@@ -244,10 +244,10 @@ Status LoadChildren(Db& db, Booking& b) {
 // The query of the bookings matching one condition, its text built once (a read looks its
 // statement up in the connection's cache by that text), and what to answer when none does.
 struct BookingQuery {
-  explicit BookingQuery(std::string_view where, std::string_view missing = "booking not found")
+  explicit BookingQuery(std::string_view where, std::string_view if_none = "booking not found")
       : sql("SELECT " + std::string(kBookingColumns) + " FROM bookings WHERE " +
             std::string(where)),
-        missing(missing) {}
+        missing(if_none) {}
   const std::string sql;
   const std::string missing;
 };
