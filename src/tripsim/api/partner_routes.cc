@@ -104,18 +104,24 @@ class PartnerRoutes {
         });
   }
 
-  // Answered from the answer cache while the booking is at the revision it was encoded from.
+  // Answered from the answer cache while the booking is at the revision it was encoded from:
+  // without asking the store when nothing was committed since that answer was read.
   HttpResponse GetBooking(const HttpRequest& r, const PathParams& p) const {
     TRIPSIM_ASSIGN_OR_RESPOND(partner, Authenticate(r));
     const std::string& partner_id = partner->partner.id;
     const std::string& id = p.at("id");
+    const std::optional<uint64_t> mark = deps_.bookings.CommitMark();  // before any read
     std::shared_ptr<const AnswerCache::Entry> known = answers_.Find(partner_id, id);
+    if (known && mark && known->as_of == mark) return Json(200, known->body);
     TRIPSIM_ASSIGN_OR_RESPOND(
         checked, deps_.bookings.GetIfChanged(
                      partner_id, id, known ? std::optional(known->revision) : std::nullopt));
-    if (!checked.booking) return Json(200, known->body);  // unchanged since `known`
+    if (!checked.booking) {  // unchanged since `known`: kept as current at `mark`
+      if (mark) answers_.Put({partner_id, id, known->revision, mark, known->body});
+      return Json(200, known->body);
+    }
     std::string body = wire::EncodeBookingResponse(*checked.booking, Encode());
-    if (checked.revision) answers_.Put({partner_id, id, *checked.revision, body});
+    if (checked.revision) answers_.Put({partner_id, id, *checked.revision, mark, body});
     return Json(200, std::move(body));
   }
 

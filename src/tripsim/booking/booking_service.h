@@ -8,8 +8,10 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -76,6 +78,8 @@ class BookingService {
   // store::Store::GetBookingIfChanged.
   Result<store::CheckedBooking> GetIfChanged(const std::string& partner_id, const std::string& id,
                                              std::optional<int64_t> known_revision);
+  // The store's mark of its last commit: store::Store::CommitMark.
+  std::optional<uint64_t> CommitMark() const { return store_.CommitMark(); }
   Result<domain::Booking> GetByReference(const std::string& partner_id,
                                          const std::string& booking_id);
   // The booking holding the promo code with this claim uuid (for the traveller's pages).

@@ -10,6 +10,7 @@
 //   if (r.ok() && !r->created) ...  // an earlier booking had the same booking_id
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -211,6 +212,10 @@ class Store {
     TRIPSIM_ASSIGN_OR_RETURN(b, GetBooking(partner_id, id));
     return CheckedBooking{std::nullopt, std::move(b)};
   }
+  // A mark of the store's last commit, by any writer (a command run beside the server too):
+  // while the mark stays the same, nothing was committed, so what was read after it was taken
+  // is still current. Empty when the store cannot tell (the default), or not at this moment.
+  virtual std::optional<uint64_t> CommitMark() const { return std::nullopt; }
   // The booking with this (partner, booking_id), or with this (partner, idempotency_key).
   virtual Result<domain::Booking> FindBookingByReference(const std::string& partner_id,
                                                          const std::string& booking_id) = 0;

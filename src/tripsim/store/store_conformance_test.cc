@@ -1124,6 +1124,35 @@ TEST(SqliteStore, ARevisionMovesWithAChangeWrittenByAnotherConnection) {
   std::filesystem::remove_all(dir);
 }
 
+// The server answers a booking read again from its copy while the commit mark stays: reads
+// must leave it where it is, and every commit, the server's own or a command's, must move it.
+TEST(SqliteStore, ItsCommitMarkMovesWithEveryCommitAndOnlyThen) {
+  const std::string dir = Dir();
+  {
+    auto server = OpenSqliteStore({.path = dir + "/t.db"}).value();
+    ASSERT_TRUE(server->CreatePartner(MakePartner("pt_a")).ok());
+    const std::optional<uint64_t> empty = server->CommitMark();
+    ASSERT_TRUE(empty.has_value());
+    Booking b = MakeBooking("pt_a", "TRV-1");
+    ASSERT_TRUE(server->CreateBooking(b).ok());
+    const std::optional<uint64_t> created = server->CommitMark();
+    ASSERT_TRUE(created.has_value());
+    EXPECT_NE(created, empty);
+    ASSERT_TRUE(server->GetBooking("pt_a", b.id).ok());
+    ASSERT_TRUE(server->GetBookingIfChanged("pt_a", b.id, std::nullopt).ok());
+    ASSERT_TRUE(server->ListBookings("pt_a", {}).ok());
+    EXPECT_EQ(server->CommitMark(), created);
+    {
+      auto command = OpenSqliteStore({.path = dir + "/t.db"}).value();
+      ASSERT_EQ(*command->EraseTraveller("ada@example.com"), 1);
+    }
+    const std::optional<uint64_t> erased = server->CommitMark();
+    ASSERT_TRUE(erased.has_value());
+    EXPECT_NE(erased, created);
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST(SqliteStore, ReportsAnUnopenableFile) {
   auto s = OpenSqliteStore({.path = "/nonexistent-dir/x/t.db"});
   EXPECT_EQ(s.status().code(), ErrorCode::kUnavailable);

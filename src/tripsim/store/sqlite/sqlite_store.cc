@@ -12,6 +12,7 @@
 #include "tripsim/store/paging.h"
 #include "tripsim/store/row_codec.h"
 #include "tripsim/store/sqlite/checkpointer.h"
+#include "tripsim/store/sqlite/commit_watch.h"
 #include "tripsim/store/sqlite/group_commit.h"
 
 namespace tripsim::store {
@@ -20,6 +21,7 @@ namespace {
 using domain::Booking;
 using domain::Partner;
 using sqlite::Checkpointer;
+using sqlite::CommitWatch;
 using sqlite::Db;
 using sqlite::GroupCommitWriter;
 using sqlite::Stmt;
@@ -311,10 +313,11 @@ Status Migrate(Db& db) {
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(std::string path, Db writer, size_t max_batch)
+  SqliteStore(std::string path, Db writer, size_t max_batch, std::unique_ptr<CommitWatch> commits)
       : path_(std::move(path)),
         checkpointer_(path_),
-        writer_(Watched(std::move(writer)), max_batch) {}
+        writer_(Watched(std::move(writer)), max_batch),
+        commits_(std::move(commits)) {}
 
   Status CreatePartner(const Partner& p) override {
     return writer_.Submit([&](Db& db) -> Status {
@@ -448,6 +451,10 @@ class SqliteStore final : public Store {
       checked.booking = std::move(b);
       return checked;
     });
+  }
+
+  std::optional<uint64_t> CommitMark() const override {
+    return commits_ ? commits_->Mark() : std::nullopt;
   }
 
   Result<Booking> FindBookingByReference(const std::string& partner_id,
@@ -1139,6 +1146,7 @@ class SqliteStore final : public Store {
   const std::string path_;
   Checkpointer checkpointer_;  // outlives the writer, whose commits call it
   GroupCommitWriter writer_;
+  const std::unique_ptr<CommitWatch> commits_;  // null when the file shares no WAL index
   std::mutex pool_mu_;
   std::vector<Db> pool_;  // guarded by pool_mu_
 };
@@ -1151,8 +1159,11 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
   // The writer keeps the index pages it keeps touching (32 MiB instead of 2); its savepoint
   // journals are Db::Open's; checkpoints are the Checkpointer's, on its own thread.
   TRIPSIM_RETURN_IF_ERROR(db.Exec("PRAGMA cache_size=-32768;"));
+  // Without a WAL index to watch, every read of a booking asks the file (CommitMark is empty).
+  Result<std::unique_ptr<CommitWatch>> commits = CommitWatch::Open(options.path);
   return std::unique_ptr<Store>(
-      std::make_unique<SqliteStore>(options.path, std::move(db), options.max_batch));
+      std::make_unique<SqliteStore>(options.path, std::move(db), options.max_batch,
+                                    commits.ok() ? std::move(commits).value() : nullptr));
 }
 
 }  // namespace tripsim::store
