@@ -13,6 +13,9 @@ Status SqliteError(sqlite3* db, int rc) {
   return {code, std::string("sqlite: ") + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc))};
 }
 
+// Statements past these many distinct texts are compiled for each use.
+constexpr size_t kMaxCached = 256;
+
 }  // namespace
 
 void Stmt::Release() {
@@ -144,8 +147,9 @@ Result<Db> Db::Open(const std::string& path, bool create) {
 
 void Db::FinalizeCache() {
   if (!cache_) return;
-  for (auto& [sql, c] : *cache_) sqlite3_finalize(c.stmt);
-  cache_->clear();
+  for (auto& [sql, c] : cache_->by_text) sqlite3_finalize(c.stmt);
+  cache_->by_text.clear();
+  cache_->by_address.clear();
 }
 
 Db& Db::operator=(Db&& o) noexcept {
@@ -164,22 +168,28 @@ Db::~Db() {
   sqlite3_close_v2(db_);
 }
 
+Db::ByText::value_type* Db::Find(std::string_view sql) {
+  auto known = cache_->by_address.find(sql.data());
+  if (known != cache_->by_address.end() && known->second->first == sql) return known->second;
+  auto it = cache_->by_text.find(sql);
+  if (it == cache_->by_text.end()) return nullptr;
+  if (cache_->by_address.size() < kMaxCached * 2) cache_->by_address[sql.data()] = &*it;
+  return &*it;
+}
+
 Result<Stmt> Db::Prepare(std::string_view sql) {
-  if (cache_) {
-    auto it = cache_->find(sql);
-    if (it != cache_->end() && !it->second.in_use) {
-      it->second.in_use = true;
-      return Stmt(db_, it->second.stmt, &it->second.in_use);
-    }
+  ByText::value_type* entry = cache_ ? Find(sql) : nullptr;
+  if (entry != nullptr && !entry->second.in_use) {
+    entry->second.in_use = true;
+    return Stmt(db_, entry->second.stmt, &entry->second.in_use);
   }
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) return SqliteError(db_, rc);
-  if (cache_ && !cache_->contains(sql) && cache_->size() < 256) {
-    Cached& c = (*cache_)[std::string(sql)];
-    c.stmt = stmt;
-    c.in_use = true;
-    return Stmt(db_, stmt, &c.in_use);
+  if (cache_ && entry == nullptr && cache_->by_text.size() < kMaxCached) {
+    auto it = cache_->by_text.try_emplace(std::string(sql), Cached{stmt, true}).first;
+    cache_->by_address[sql.data()] = &*it;
+    return Stmt(db_, stmt, &it->second.in_use);
   }
   return Stmt(db_, stmt);
 }

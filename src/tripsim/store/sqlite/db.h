@@ -88,7 +88,9 @@ class Db {
   ~Db();
 
   // A prepared statement, from this connection's cache when the same SQL was prepared before
-  // and is not in use (statements are compiled once per connection, not once per call).
+  // and is not in use (statements are compiled once per connection, not once per call). The
+  // cache finds a text by its address first: a statement's text is nearly always a literal or
+  // a static string, so the writer looks up its statements with no hashing of their text.
   Result<Stmt> Prepare(std::string_view sql);
   // Runs one or more statements without results, compiling them each time.
   Status Exec(const std::string& sql);
@@ -108,13 +110,21 @@ class Db {
     using is_transparent = void;
     size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
   };
-  using Cache = std::unordered_map<std::string, Cached, SqlHash, std::equal_to<>>;
+  using ByText = std::unordered_map<std::string, Cached, SqlHash, std::equal_to<>>;
+  struct Cache {
+    ByText by_text;  // node-based: the in_use flags stay put
+    // The entry a text at this address had last time. The text is compared all the same: a
+    // temporary string's freed address may come back holding another statement.
+    std::unordered_map<const char*, ByText::value_type*> by_address;
+  };
 
+  // The cache's entry for `sql`, or null.
+  ByText::value_type* Find(std::string_view sql);
   explicit Db(sqlite3* db) : db_(db), cache_(std::make_unique<Cache>()) {}
   void FinalizeCache();
 
   sqlite3* db_ = nullptr;
-  std::unique_ptr<Cache> cache_;  // node-based: the in_use flags stay put
+  std::unique_ptr<Cache> cache_;
 };
 
 }  // namespace tripsim::store::sqlite

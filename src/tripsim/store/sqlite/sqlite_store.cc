@@ -136,44 +136,58 @@ Status InsertMessage(Db& db, const std::string& partner_id, const std::string& b
   return CountSendTime(db, partner_id, m);
 }
 
+// A booking and its partner: what a webhook event is about, and for whom.
+struct EventOwner {
+  std::string_view partner_id;
+  std::string_view booking_id;
+};
+
 // Records a webhook event for the booking's partner, when it has a webhook URL. Most partners
 // have none: one point lookup then, not an INSERT ... SELECT, which opens a statement journal
 // even when it inserts nothing (a twentieth of a booking's cost in the writer).
-Status EnqueueWebhook(Db& db, const std::string& booking_id, const std::string& event,
-                      const std::string& subject_id, int64_t now) {
-  TRIPSIM_ASSIGN_OR_RETURN(
-      partner, db.Prepare("SELECT b.partner_id FROM bookings b JOIN partners p "
-                          "ON p.id = b.partner_id WHERE b.id = ? AND p.webhook_url != ''"));
-  partner.Bind(1, booking_id);
-  const Stmt::StepResult found = partner.Step();
-  if (found == Stmt::kError) return partner.Error();
+Status EnqueueWebhook(Db& db, EventOwner owner, std::string_view event, std::string_view subject_id,
+                      int64_t now) {
+  TRIPSIM_ASSIGN_OR_RETURN(hooked,
+                           db.Prepare("SELECT 1 FROM partners WHERE id = ? AND webhook_url != ''"));
+  hooked.Bind(1, owner.partner_id);
+  const Stmt::StepResult found = hooked.Step();
+  if (found == Stmt::kError) return hooked.Error();
   if (found == Stmt::kDone) return Status::Ok();
   TRIPSIM_ASSIGN_OR_RETURN(
       s, db.Prepare("INSERT INTO webhook_events (id, partner_id, event, booking_id, subject_id, "
                     "created_at, status, attempts, due_at, last_error) "
                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'PENDING', 0, ?6, '')"));
   s.Bind(1, NewOrderedId("evt_"))
-      .Bind(2, partner.Text(0))
+      .Bind(2, owner.partner_id)
       .Bind(3, event)
-      .Bind(4, booking_id)
+      .Bind(4, owner.booking_id)
       .Bind(5, subject_id)
       .Bind(6, now);
   return s.Run();
 }
 
-// The booking a message belongs to.
-Result<std::string> BookingOfMessage(Db& db, const std::string& message_id) {
-  TRIPSIM_ASSIGN_OR_RETURN(s, db.Prepare("SELECT booking_id FROM messages WHERE id = ?"));
+// The booking a message belongs to, and its partner.
+struct MessageOwner {
+  std::string partner_id;
+  std::string booking_id;
+  EventOwner event_owner() const { return {partner_id, booking_id}; }
+};
+
+Result<MessageOwner> OwnerOfMessage(Db& db, const std::string& message_id) {
+  TRIPSIM_ASSIGN_OR_RETURN(s, db.Prepare("SELECT b.partner_id, m.booking_id FROM messages m "
+                                         "JOIN bookings b ON b.id = m.booking_id WHERE m.id = ?"));
   s.Bind(1, message_id);
-  if (s.Step() != Stmt::kRow) return NotFound("message not found");
-  return s.Text(0);
+  const Stmt::StepResult found = s.Step();
+  if (found == Stmt::kError) return s.Error();
+  if (found == Stmt::kDone) return NotFound("message not found");
+  return MessageOwner{s.Text(0), s.Text(1)};
 }
 
 Status InsertBooking(Db& db, const Booking& b) {
   const domain::BookingRequest& r = b.request;
-  TRIPSIM_ASSIGN_OR_RETURN(
-      s, db.Prepare("INSERT INTO bookings (" + std::string(kBookingColumns) +
-                    ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  static const std::string kInsert = "INSERT INTO bookings (" + std::string(kBookingColumns) +
+                                     ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+  TRIPSIM_ASSIGN_OR_RETURN(s, db.Prepare(kInsert));
   s.Bind(1, b.id).Bind(2, b.partner_id).Bind(3, r.booking_id);
   s.Bind(4,
          b.idempotency_key.empty() ? std::nullopt : std::optional<std::string>(b.idempotency_key));
@@ -523,8 +537,8 @@ class SqliteStore final : public Store {
                                }));
       TRIPSIM_RETURN_IF_ERROR(rule(b));
       if (b.status != domain::BookingStatus::kCancelled) {
-        TRIPSIM_RETURN_IF_ERROR(
-            EnqueueWebhook(db, b.id, "booking.cancelled", "", SystemClock().NowMillis()));
+        TRIPSIM_RETURN_IF_ERROR(EnqueueWebhook(db, {b.partner_id, b.id}, "booking.cancelled", "",
+                                               SystemClock().NowMillis()));
       }
       ApplyCancel(b);
       TRIPSIM_ASSIGN_OR_RETURN(u,
@@ -711,7 +725,8 @@ class SqliteStore final : public Store {
             done, db.Prepare("UPDATE bookings SET status = 'COMPLETED' WHERE id = ?"));
         TRIPSIM_RETURN_IF_ERROR(done.Bind(1, b.id).Run());
       }
-      TRIPSIM_RETURN_IF_ERROR(EnqueueWebhook(db, b.id, "promo_code.redeemed", code, now));
+      TRIPSIM_RETURN_IF_ERROR(
+          EnqueueWebhook(db, {b.partner_id, b.id}, "promo_code.redeemed", code, now));
       out = {std::move(b), profile, true};
       return Status::Ok();
     });
@@ -754,8 +769,8 @@ class SqliteStore final : public Store {
           s, db.Prepare("UPDATE messages SET status = 'SENT', sent_at = ?, lease_until = NULL, "
                         "last_error = '' WHERE id = ?"));
       TRIPSIM_RETURN_IF_ERROR(s.Bind(1, sent_at).Bind(2, message_id).Run());
-      TRIPSIM_ASSIGN_OR_RETURN(booking_id, BookingOfMessage(db, message_id));
-      return EnqueueWebhook(db, booking_id, "message.sent", message_id, sent_at);
+      TRIPSIM_ASSIGN_OR_RETURN(owner, OwnerOfMessage(db, message_id));
+      return EnqueueWebhook(db, owner.event_owner(), "message.sent", message_id, sent_at);
     });
   }
 
@@ -770,8 +785,8 @@ class SqliteStore final : public Store {
       if (retry_at) s.Bind(1, *retry_at);
       TRIPSIM_RETURN_IF_ERROR(s.Bind(2, error).Bind(3, message_id).Run());
       if (retry_at) return Status::Ok();
-      TRIPSIM_ASSIGN_OR_RETURN(booking_id, BookingOfMessage(db, message_id));
-      return EnqueueWebhook(db, booking_id, "message.failed", message_id,
+      TRIPSIM_ASSIGN_OR_RETURN(owner, OwnerOfMessage(db, message_id));
+      return EnqueueWebhook(db, owner.event_owner(), "message.failed", message_id,
                             SystemClock().NowMillis());
     });
   }
@@ -1065,7 +1080,8 @@ class SqliteStore final : public Store {
       }
       if (existing.status().code() != ErrorCode::kNotFound) return existing.status();
       TRIPSIM_RETURN_IF_ERROR(InsertBooking(db, b));
-      TRIPSIM_RETURN_IF_ERROR(EnqueueWebhook(db, b.id, "booking.created", "", b.created_at));
+      TRIPSIM_RETURN_IF_ERROR(
+          EnqueueWebhook(db, {b.partner_id, b.id}, "booking.created", "", b.created_at));
       out->created = true;
       return Status::Ok();
     };
