@@ -4,8 +4,12 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <future>
+#include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "tripsim/base/ids.h"
 #include "tripsim/store/sqlite/checkpointer.h"
@@ -127,6 +131,148 @@ TEST(GroupCommitWriter, ATransactionRolledBackUnderAJobFailsTheJobsItUndidAndNoO
   ASSERT_EQ(s.Step(), Stmt::kRow);
   EXPECT_EQ(s.Text(0), "4,5");
   std::filesystem::remove_all(dir);
+}
+
+// A Deferred that adds up the keys its jobs report and writes their sum once a transaction, as
+// the store's dashboard counters do.
+class Tally final : public GroupCommitWriter::Deferred {
+ public:
+  void Add(int64_t k) { job_ += k; }
+  void EndJob(bool kept) override {
+    if (kept) transaction_ += job_;
+    job_ = 0;
+  }
+  Status Flush(Db& db) override {
+    const int64_t sum = std::exchange(transaction_, 0);
+    if (fail_flush) return Unavailable("no room for the tally");
+    if (sum == 0) return Status::Ok();
+    return db.Exec("INSERT INTO totals VALUES (" + std::to_string(sum) + ")");
+  }
+  void Forget() override { job_ = transaction_ = 0; }
+
+  std::atomic<bool> fail_flush = false;
+
+ private:
+  int64_t job_ = 0;
+  int64_t transaction_ = 0;
+};
+
+// One batch of jobs 1-5 behind a first job that holds the writer until they are all queued.
+// Job `k` inserts k into t and reports it to `tally`; `job` may then fail it.
+std::vector<Status> RunOneBatch(GroupCommitWriter& writer, Tally& tally,
+                                const std::function<Status(Db&, int)>& job) {
+  std::vector<Status> results(6);
+  std::promise<void> running, queued, done;
+  std::shared_future<void> go = queued.get_future().share();
+  writer.SubmitAsync(
+      [&running, go](Db&) -> Status {
+        running.set_value();
+        go.wait();
+        return Status::Ok();
+      },
+      [&](Status s) { results[0] = std::move(s); });
+  running.get_future().wait();
+  for (int i = 1; i <= 5; ++i) {
+    writer.SubmitAsync(
+        [i, &tally, &job](Db& d) -> Status {
+          TRIPSIM_RETURN_IF_ERROR(d.Exec("INSERT INTO t VALUES (" + std::to_string(i) + ")"));
+          tally.Add(i);
+          return job(d, i);
+        },
+        [&, i](Status s) {
+          results[static_cast<size_t>(i)] = std::move(s);
+          if (i == 5) done.set_value();
+        });
+  }
+  queued.set_value();
+  done.get_future().wait();
+  return results;
+}
+
+std::string Column(Db& db, const std::string& sql) {
+  Stmt s = db.Prepare(sql).value();
+  return s.Step() == Stmt::kRow ? s.Text(0) : "no row";
+}
+
+struct TallyStore {
+  TallyStore() : dir(std::filesystem::temp_directory_path() / ("tripsim-gc-" + NewId(""))) {
+    std::filesystem::create_directories(dir);
+    Db db = Db::Open(path(), true).value();
+    EXPECT_TRUE(db.Exec("CREATE TABLE t (k INTEGER PRIMARY KEY); CREATE TABLE totals (n);").ok());
+  }
+  ~TallyStore() { std::filesystem::remove_all(dir); }
+  std::string path() const { return (dir / "t.db").string(); }
+
+  const std::filesystem::path dir;
+};
+
+// The deferred work of a batch is what its kept jobs left: a job rolled back to its savepoint
+// leaves nothing, and the batch writes its sum once.
+TEST(GroupCommitWriter, DeferredWorkCountsTheKeptJobsOnceABatch) {
+  TallyStore store;
+  Tally tally;
+  std::vector<Status> results;
+  {
+    GroupCommitWriter writer(Db::Open(store.path(), false).value(), 64, &tally);
+    results = RunOneBatch(writer, tally, [](Db&, int i) -> Status {
+      return i == 2 ? InvalidArgument("refused") : Status::Ok();
+    });
+  }
+  for (int i = 0; i <= 5; ++i) EXPECT_EQ(results[static_cast<size_t>(i)].ok(), i != 2) << i;
+  Db db = Db::Open(store.path(), false).value();
+  EXPECT_EQ(Column(db, "SELECT group_concat(k) FROM (SELECT k FROM t ORDER BY k)"), "1,3,4,5");
+  EXPECT_EQ(Column(db, "SELECT group_concat(n) FROM totals"), "13");
+}
+
+// When SQLite rolls the transaction back under a job, the deferred work of the jobs it undid
+// goes with them; the jobs after it count in their own transaction.
+TEST(GroupCommitWriter, DeferredWorkOfATransactionRolledBackWholeIsForgotten) {
+  TallyStore store;
+  Tally tally;
+  std::vector<Status> results;
+  {
+    GroupCommitWriter writer(Db::Open(store.path(), false).value(), 64, &tally);
+    results = RunOneBatch(writer, tally, [](Db& d, int i) -> Status {
+      if (i != 3) return Status::Ok();
+      TRIPSIM_RETURN_IF_ERROR(d.Exec("ROLLBACK"));
+      return Unavailable("database or disk is full");
+    });
+  }
+  for (int i : {1, 2, 3}) EXPECT_FALSE(results[static_cast<size_t>(i)].ok()) << i;
+  for (int i : {0, 4, 5}) EXPECT_TRUE(results[static_cast<size_t>(i)].ok()) << i;
+  Db db = Db::Open(store.path(), false).value();
+  EXPECT_EQ(Column(db, "SELECT group_concat(k) FROM (SELECT k FROM t ORDER BY k)"), "4,5");
+  EXPECT_EQ(Column(db, "SELECT group_concat(n) FROM totals"), "9");
+}
+
+// Deferred work that cannot be written fails its batch, as a failed COMMIT does: nothing of the
+// batch stays, and every job of it is told.
+TEST(GroupCommitWriter, DeferredWorkThatFailsFailsItsBatchAndWritesNothing) {
+  TallyStore store;
+  Tally tally;
+  std::vector<Status> results;
+  {
+    GroupCommitWriter writer(Db::Open(store.path(), false).value(), 64, &tally);
+    results = RunOneBatch(writer, tally, [&tally](Db&, int) -> Status {
+      tally.fail_flush = true;
+      return Status::Ok();
+    });
+    tally.fail_flush = false;
+    EXPECT_TRUE(writer
+                    .Submit([&tally](Db& d) -> Status {
+                      TRIPSIM_RETURN_IF_ERROR(d.Exec("INSERT INTO t VALUES (6)"));
+                      tally.Add(6);
+                      return Status::Ok();
+                    })
+                    .ok());
+  }
+  EXPECT_TRUE(results[0].ok());
+  for (int i = 1; i <= 5; ++i) {
+    EXPECT_EQ(results[static_cast<size_t>(i)].code(), ErrorCode::kUnavailable) << i;
+  }
+  Db db = Db::Open(store.path(), false).value();
+  EXPECT_EQ(Column(db, "SELECT group_concat(k) FROM t"), "6");
+  EXPECT_EQ(Column(db, "SELECT group_concat(n) FROM totals"), "6");
 }
 
 // Under writes that never pause, the background checkpoints never find the WAL all copied, so

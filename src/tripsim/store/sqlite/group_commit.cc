@@ -10,9 +10,10 @@
 
 namespace tripsim::store::sqlite {
 
-GroupCommitWriter::GroupCommitWriter(Db db, size_t max_batch)
+GroupCommitWriter::GroupCommitWriter(Db db, size_t max_batch, Deferred* deferred)
     : db_(std::move(db)),
       max_batch_(max_batch),
+      deferred_(deferred),
       commit_seconds_(Metrics::Global().Histogram("tripsim_store_commit_duration_seconds",
                                                   {{"store", "sqlite"}})),
       committed_(
@@ -79,10 +80,12 @@ void GroupCommitWriter::RunBatch(std::vector<Pending>& batch) {
       if (s.ok() && !release.ok()) s = release;
     }
     p.result = s;
+    if (deferred_ != nullptr) deferred_->EndJob(s.ok());
     if (!db_.InTransaction()) {
       // SQLite rolled the whole transaction back under this job: the jobs before it are undone
       // as well, and the ones after it need a transaction of their own.
       log::Error("store.transaction_rolled_back", {{"error", s.message()}});
+      if (deferred_ != nullptr) deferred_->Forget();
       fail_open_jobs(i + 1, Unavailable("the write could not be committed"));
       open = i + 1;
       if (open == batch.size()) return;
@@ -92,9 +95,12 @@ void GroupCommitWriter::RunBatch(std::vector<Pending>& batch) {
       }
     }
   }
-  if (Status commit = db_.Run("COMMIT"); !commit.ok()) {
+  Status commit = deferred_ != nullptr ? deferred_->Flush(db_) : Status::Ok();
+  if (commit.ok()) commit = db_.Run("COMMIT");
+  if (!commit.ok()) {
     log::Error("store.commit_failed", {{"error", commit.message()}});
-    (void)db_.Exec("ROLLBACK");
+    if (db_.InTransaction()) (void)db_.Exec("ROLLBACK");
+    if (deferred_ != nullptr) deferred_->Forget();
     fail_open_jobs(batch.size(), Unavailable("the write could not be committed"));
   }
 }

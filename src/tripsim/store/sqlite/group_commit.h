@@ -7,6 +7,9 @@
 // I/O error), the jobs it undid fail with kUnavailable and the rest of the batch goes on in a
 // new transaction.
 //
+// A store may defer work to the end of each transaction (Deferred): what its jobs leave there is
+// written once, just before the COMMIT, for the whole batch.
+//
 //   Status s = writer.Submit([&](Db& db) -> Status { ...statements...; return Status::Ok(); });
 //   writer.SubmitAsync(std::move(job), [](Status s) { ...answer... });  // does not wait
 #pragma once
@@ -27,8 +30,23 @@ class GroupCommitWriter {
   using Job = std::function<Status(Db&)>;
   using Done = std::function<void(Status)>;
 
-  // Takes ownership of the write connection; starts the writer thread.
-  GroupCommitWriter(Db db, size_t max_batch);
+  // What jobs leave for the end of their transaction: rows that every job of a batch would
+  // otherwise rewrite in turn (the dashboard's counters). Called on the writer thread only.
+  class Deferred {
+   public:
+    virtual ~Deferred() = default;
+    // After each job: what the job left is kept (it succeeded) or dropped (it was rolled back).
+    virtual void EndJob(bool kept) = 0;
+    // Writes what the transaction's kept jobs left, inside the transaction, and forgets it.
+    // A failure fails the transaction's jobs, as a failed COMMIT does.
+    virtual Status Flush(Db& db) = 0;
+    // The transaction was rolled back whole: forgets what its jobs left.
+    virtual void Forget() = 0;
+  };
+
+  // Takes ownership of the write connection; starts the writer thread. `deferred`, when given,
+  // must outlive the writer.
+  GroupCommitWriter(Db db, size_t max_batch, Deferred* deferred = nullptr);
   // Finishes every submitted job, then stops the thread.
   ~GroupCommitWriter();
   GroupCommitWriter(const GroupCommitWriter&) = delete;
@@ -54,6 +72,7 @@ class GroupCommitWriter {
 
   Db db_;  // used by the writer thread only
   const size_t max_batch_;
+  Deferred* const deferred_;               // may be null
   HistogramSeries* const commit_seconds_;  // the batches' times, for /metrics
   CounterSeries* const committed_;         // the jobs they held
   BatchQueue<Pending> queue_;

@@ -43,8 +43,8 @@ std::optional<int64_t> OptInt(const std::optional<int>& v) {
 // What new rows add to one day's dashboard counters of a partner (daily_stats). Migration 9
 // dropped the insert triggers that kept them: a trigger's frame and the statement journal it
 // forces cost a third of a booking's write. Every insert of a booking, promo code or message
-// goes through this file and counts itself here, in its own transaction; status changes and
-// deletions are still counted by triggers, whoever writes.
+// goes through this file and counts itself here, in its own transaction (NewRowCounters);
+// status changes and deletions are still counted by triggers, whoever writes.
 struct NewRows {
   // Indexed by status, in the order of the counters' columns below.
   static_assert(static_cast<int>(domain::BookingStatus::kExpired) == 3);
@@ -62,6 +62,13 @@ struct NewRows {
     codes_revoked += p.status == domain::PromoStatus::kRevoked;
   }
   void Add(const domain::Message& m) { ++messages[static_cast<size_t>(m.status)]; }
+  void Add(const NewRows& n) {
+    for (size_t i = 0; i < 4; ++i) bookings[i] += n.bookings[i];
+    codes += n.codes;
+    codes_redeemed += n.codes_redeemed;
+    codes_revoked += n.codes_revoked;
+    for (size_t i = 0; i < 4; ++i) messages[i] += n.messages[i];
+  }
 };
 
 // The day of daily_stats and send_times: the UTC date of a time, as a day number.
@@ -94,6 +101,62 @@ Status CountNewRows(Db& db, int64_t day, const std::string& partner_id, const Ne
   return s.Run();
 }
 
+// The counters of the rows a transaction inserts, added up in memory and written once, just
+// before its commit (GroupCommitWriter::Deferred). A batch's bookings are of one day and mostly
+// of one partner: the one counter row they all add to is written once a batch, not once a
+// booking (a twelfth of the writer's instructions per booking, bench/writer_cost).
+class NewRowCounters final : public GroupCommitWriter::Deferred {
+ public:
+  // Counts `n` on `day` for `partner_id`, as the running job's.
+  void Add(int64_t day, std::string_view partner_id, const NewRows& n) {
+    AddTo(job_, day, partner_id, n);
+  }
+
+  void EndJob(bool kept) override {
+    if (kept) {
+      for (const Entry& e : job_) AddTo(transaction_, e.day, e.partner_id, e.rows);
+    }
+    job_.clear();
+  }
+
+  Status Flush(Db& db) override {
+    Status s = Status::Ok();
+    for (const Entry& e : transaction_) {
+      s = CountNewRows(db, e.day, e.partner_id, e.rows);
+      if (!s.ok()) break;
+    }
+    transaction_.clear();
+    return s;
+  }
+
+  void Forget() override {
+    job_.clear();
+    transaction_.clear();
+  }
+
+ private:
+  struct Entry {
+    int64_t day;
+    std::string partner_id;
+    NewRows rows;
+  };
+
+  // A batch holds a few partners at most: a search of a short vector finds the entry.
+  static void AddTo(std::vector<Entry>& to, int64_t day, std::string_view partner_id,
+                    const NewRows& n) {
+    for (Entry& e : to) {
+      if (e.day == day && e.partner_id == partner_id) {
+        e.rows.Add(n);
+        return;
+      }
+    }
+    to.push_back({day, std::string(partner_id), n});
+  }
+
+  std::vector<Entry> job_;          // what the running job counted
+  std::vector<Entry> transaction_;  // what the transaction's kept jobs counted
+};
+
 // A message stored as already sent counts its time to send, as the dashboard's histogram
 // does for those sent later (the trigger on messages' status).
 Status CountSendTime(Db& db, const std::string& partner_id, const domain::Message& m) {
@@ -123,8 +186,8 @@ Status InsertMessageRow(Db& db, const std::string& booking_id, int64_t position,
 
 // A message added to an existing booking of `partner_id`, counted; the booking's revision
 // moves (migration 10: there is no insert trigger for it).
-Status InsertMessage(Db& db, const std::string& partner_id, const std::string& booking_id,
-                     int64_t position, const domain::Message& m) {
+Status InsertMessage(Db& db, NewRowCounters& counters, const std::string& partner_id,
+                     const std::string& booking_id, int64_t position, const domain::Message& m) {
   TRIPSIM_RETURN_IF_ERROR(InsertMessageRow(db, booking_id, position, m));
   TRIPSIM_ASSIGN_OR_RETURN(revised,
                            db.Prepare("UPDATE bookings SET revision = revision + 1 WHERE id = ?"));
@@ -132,7 +195,7 @@ Status InsertMessage(Db& db, const std::string& partner_id, const std::string& b
   TRIPSIM_RETURN_IF_ERROR(revised.Run());
   NewRows n;
   n.Add(m);
-  TRIPSIM_RETURN_IF_ERROR(CountNewRows(db, DayOf(m.created_at), partner_id, n));
+  counters.Add(DayOf(m.created_at), partner_id, n);
   return CountSendTime(db, partner_id, m);
 }
 
@@ -183,7 +246,7 @@ Result<MessageOwner> OwnerOfMessage(Db& db, const std::string& message_id) {
   return MessageOwner{s.Text(0), s.Text(1)};
 }
 
-Status InsertBooking(Db& db, const Booking& b) {
+Status InsertBooking(Db& db, NewRowCounters& counters, const Booking& b) {
   const domain::BookingRequest& r = b.request;
   static const std::string kInsert = "INSERT INTO bookings (" + std::string(kBookingColumns) +
                                      ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
@@ -227,14 +290,15 @@ Status InsertBooking(Db& db, const Booking& b) {
     const domain::Message& m = b.messages[i];
     const auto position = static_cast<int64_t>(i);
     if (DayOf(m.created_at) != day) {
-      TRIPSIM_RETURN_IF_ERROR(InsertMessage(db, b.partner_id, b.id, position, m));
+      TRIPSIM_RETURN_IF_ERROR(InsertMessage(db, counters, b.partner_id, b.id, position, m));
       continue;
     }
     TRIPSIM_RETURN_IF_ERROR(InsertMessageRow(db, b.id, position, m));
     TRIPSIM_RETURN_IF_ERROR(CountSendTime(db, b.partner_id, m));
     counted.Add(m);
   }
-  return CountNewRows(db, day, b.partner_id, counted);
+  counters.Add(day, b.partner_id, counted);
+  return Status::Ok();
 }
 
 // Loads the promo codes and messages of `b`.
@@ -330,7 +394,7 @@ class SqliteStore final : public Store {
   SqliteStore(std::string path, Db writer, size_t max_batch, std::unique_ptr<CommitWatch> commits)
       : path_(std::move(path)),
         checkpointer_(path_),
-        writer_(Watched(std::move(writer)), max_batch),
+        writer_(Watched(std::move(writer)), max_batch, &counters_),
         commits_(std::move(commits)) {}
 
   Status CreatePartner(const Partner& p) override {
@@ -423,7 +487,7 @@ class SqliteStore final : public Store {
 
   Result<CreateResult> CreateBooking(const Booking& b) override {
     auto out = std::make_shared<CreateResult>();
-    TRIPSIM_RETURN_IF_ERROR(writer_.Submit(CreateBookingJob(b, out)));
+    TRIPSIM_RETURN_IF_ERROR(writer_.Submit(CreateBookingJob(counters_, b, out)));
     if (out->created) out->booking = b;
     return std::move(*out);
   }
@@ -431,7 +495,7 @@ class SqliteStore final : public Store {
   void CreateBookingAsync(Booking b, std::function<void(Result<CreateResult>)> done) override {
     auto out = std::make_shared<CreateResult>();
     auto booking = std::make_shared<Booking>(std::move(b));
-    writer_.SubmitAsync(CreateBookingJob(*booking, out),
+    writer_.SubmitAsync(CreateBookingJob(counters_, *booking, out),
                         [booking, out, done = std::move(done)](Status s) {
                           if (!s.ok()) return done(std::move(s));
                           if (out->created) out->booking = std::move(*booking);
@@ -568,7 +632,7 @@ class SqliteStore final : public Store {
       Stmt::StepResult r = pos.Step();
       if (r == Stmt::kError) return pos.Error();
       if (r == Stmt::kDone) return NotFound("booking not found");
-      return InsertMessage(db, pos.Text(1), booking_id, pos.Int(0), message);
+      return InsertMessage(db, counters_, pos.Text(1), booking_id, pos.Int(0), message);
     });
   }
 
@@ -592,8 +656,8 @@ class SqliteStore final : public Store {
           u,
           db.Prepare("UPDATE promo_codes SET status = 'CLAIMED', claimed_at = ? WHERE uuid = ?"));
       TRIPSIM_RETURN_IF_ERROR(u.Bind(1, now).Bind(2, uuid).Run());
-      TRIPSIM_RETURN_IF_ERROR(
-          InsertMessage(db, b.partner_id, b.id, static_cast<int64_t>(b.messages.size()), message));
+      TRIPSIM_RETURN_IF_ERROR(InsertMessage(db, counters_, b.partner_id, b.id,
+                                            static_cast<int64_t>(b.messages.size()), message));
       code->status = domain::PromoStatus::kClaimed;
       code->claimed_at = now;
       b.messages.push_back(message);
@@ -1060,9 +1124,9 @@ class SqliteStore final : public Store {
   // Writes `b` unless the partner has a booking with its booking_id (or idempotency key), and
   // leaves the outcome in `out`: the existing booking, or created = true (the caller has `b`).
   // REQUIRES: `b` outlives the job.
-  static GroupCommitWriter::Job CreateBookingJob(const Booking& b,
+  static GroupCommitWriter::Job CreateBookingJob(NewRowCounters& counters, const Booking& b,
                                                  std::shared_ptr<CreateResult> out) {
-    return [&b, out = std::move(out)](Db& db) -> Status {
+    return [&counters, &b, out = std::move(out)](Db& db) -> Status {
       // Inside the writer, earlier jobs of the batch are visible: a duplicate finds its twin.
       Result<Booking> existing = NotFound("");
       if (b.request.booking_id) {
@@ -1079,7 +1143,7 @@ class SqliteStore final : public Store {
         return Status::Ok();
       }
       if (existing.status().code() != ErrorCode::kNotFound) return existing.status();
-      TRIPSIM_RETURN_IF_ERROR(InsertBooking(db, b));
+      TRIPSIM_RETURN_IF_ERROR(InsertBooking(db, counters, b));
       TRIPSIM_RETURN_IF_ERROR(
           EnqueueWebhook(db, {b.partner_id, b.id}, "booking.created", "", b.created_at));
       out->created = true;
@@ -1161,6 +1225,7 @@ class SqliteStore final : public Store {
 
   const std::string path_;
   Checkpointer checkpointer_;  // outlives the writer, whose commits call it
+  NewRowCounters counters_;    // outlives the writer; used by the writer thread only
   GroupCommitWriter writer_;
   const std::unique_ptr<CommitWatch> commits_;  // null when the file shares no WAL index
   std::mutex pool_mu_;
