@@ -10,6 +10,8 @@
 #include <cctype>
 #include <memory>
 #include <optional>
+#include <string>
+#include <unordered_map>
 
 #include "tripsim/base/date.h"
 
@@ -47,12 +49,22 @@ std::string DestinationName(std::string_view destination, const std::string& lan
 std::string LongDate(std::string_view iso_date, std::string_view locale) {
   const std::optional<Date> date = ParseIsoDateOnly(iso_date);
   if (!date) return std::string(iso_date);
-  UErrorCode status = U_ZERO_ERROR;
-  const icu::Locale where = icu::Locale::forLanguageTag(std::string(locale), status);
-  std::unique_ptr<icu::DateFormat> format(
-      icu::DateFormat::createDateInstance(icu::DateFormat::kLong, where));
-  if (U_FAILURE(status) || format == nullptr) return std::string(iso_date);
-  format->setTimeZone(*icu::TimeZone::getGMT());  // the date's midnight is UTC's
+  // A formatter per locale and thread, kept: making one was nine tenths of the cost of a date
+  // (bench/render_bench). Locales come from bookings, so only the first few are kept.
+  thread_local std::unordered_map<std::string, std::unique_ptr<icu::DateFormat>> formats;
+  std::unique_ptr<icu::DateFormat> made;
+  icu::DateFormat* format = nullptr;
+  if (auto known = formats.find(std::string(locale)); known != formats.end()) {
+    format = known->second.get();
+  } else {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Locale where = icu::Locale::forLanguageTag(std::string(locale), status);
+    made.reset(icu::DateFormat::createDateInstance(icu::DateFormat::kLong, where));
+    if (U_FAILURE(status) || made == nullptr) return std::string(iso_date);
+    made->setTimeZone(*icu::TimeZone::getGMT());  // the date's midnight is UTC's
+    format = made.get();
+    if (formats.size() < 32) formats.emplace(std::string(locale), std::move(made));
+  }
   icu::UnicodeString text;
   format->format(static_cast<UDate>(date->days) * U_MILLIS_PER_DAY, text);
   std::string out;
