@@ -275,6 +275,27 @@ TEST(GroupCommitWriter, DeferredWorkThatFailsFailsItsBatchAndWritesNothing) {
   EXPECT_EQ(Column(db, "SELECT group_concat(n) FROM totals"), "6");
 }
 
+// Every job is answered, in the order it was submitted, batch after batch.
+TEST(GroupCommitWriter, JobsAreAnsweredInTheirOrder) {
+  TallyStore store;
+  std::vector<int> answered;
+  {
+    GroupCommitWriter writer(Db::Open(store.path(), false).value(), 8);
+    for (int i = 0; i < 200; ++i) {
+      writer.SubmitAsync(
+          [i](Db& d) { return d.Exec("INSERT INTO t VALUES (" + std::to_string(i) + ")"); },
+          [&answered, i](Status s) {
+            EXPECT_TRUE(s.ok()) << s.message();
+            answered.push_back(i);  // answered on the writer thread alone
+          });
+    }
+  }
+  ASSERT_EQ(answered.size(), 200u);
+  for (int i = 0; i < 200; ++i) EXPECT_EQ(answered[static_cast<size_t>(i)], i);
+  Db db = Db::Open(store.path(), false).value();
+  EXPECT_EQ(Column(db, "SELECT COUNT(*) FROM t"), "200");
+}
+
 // Under writes that never pause, the background checkpoints never find the WAL all copied, so
 // the writer finishes one itself past four times the threshold: the WAL stays bounded instead of
 // holding every frame ever written.
