@@ -284,7 +284,7 @@ TEST(GroupCommitWriter, JobsAreAnsweredInTheirOrder) {
     for (int i = 0; i < 200; ++i) {
       writer.SubmitAsync(
           [i](Db& d) { return d.Exec("INSERT INTO t VALUES (" + std::to_string(i) + ")"); },
-          [&answered, i](Status s) {
+          [&answered, i](const Status& s) {
             EXPECT_TRUE(s.ok()) << s.message();
             answered.push_back(i);  // answered on the writer thread alone
           });
