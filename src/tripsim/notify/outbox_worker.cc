@@ -1,8 +1,12 @@
 #include "tripsim/notify/outbox_worker.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <future>
 #include <map>
+#include <memory>
 #include <random>
 
 #include "tripsim/base/log.h"
@@ -10,6 +14,12 @@
 #include "tripsim/render/email.h"
 
 namespace tripsim::notify {
+namespace {
+
+// The niceness of the outbox's threads (Linux, per thread).
+constexpr int kNice = 10;
+
+}  // namespace
 
 std::optional<int64_t> NextAttemptAt(int64_t now, int attempts, const OutboxOptions& options,
                                      uint64_t random) {
@@ -28,10 +38,14 @@ OutboxWorker::OutboxWorker(store::Store& store, Mailer& mailer, const Clock& clo
       mailer_(mailer),
       clock_(clock),
       options_(std::move(options)),
+      renderer_("outbox-render", 1),
       // Rendering emails (QR codes, MIME) is the heaviest background work: at a booking peak it
       // yields the CPU to partner requests, and catches up when they calm down.
       loop_(
-          "outbox", options_.poll, [this] { return RunOnce(); }, /*nice=*/10) {}
+          "outbox", options_.poll, [this] { return RunOnce(); }, kNice) {
+  // The renderer's first task, before any email: its thread yields as the loop's does.
+  renderer_.Post([] { (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kNice); });
+}
 
 OutboxWorker::~OutboxWorker() { Stop(); }
 
@@ -43,16 +57,20 @@ int OutboxWorker::RunOnce() {
     log::Warn("outbox.claim_failed", {{"error", items.status().message()}});
     return 0;
   }
-  // The next email is rendered on a helper thread (inheriting this thread's niceness) while
-  // this one is sent and its outcome committed. Sending stays one at a time, each outcome
+  // The next email is rendered on the renderer's thread while this one is sent and its outcome
+  // committed. Sending stays one at a time, each outcome
   // durable before the next email goes out: a crash leaves at most one sent email unrecorded.
   std::map<std::string, Result<domain::Partner>> partners;  // the batch's senders, read once
   auto render_async = [&](const store::OutboxItem& item) {
     const std::string& id = item.booking.partner_id;
     auto it = partners.find(id);
     if (it == partners.end()) it = partners.emplace(id, store_.GetPartner(id)).first;
-    return std::async(std::launch::async, &OutboxWorker::Render, this, std::cref(item),
-                      std::cref(it->second), clock_.NowMillis());
+    auto rendered = std::make_shared<std::promise<Result<render::Email>>>();
+    std::future<Result<render::Email>> email = rendered->get_future();
+    renderer_.Post([this, &item, &partner = it->second, now = clock_.NowMillis(), rendered] {
+      rendered->set_value(Render(item, partner, now));
+    });
+    return email;
   };
   std::future<Result<render::Email>> next;
   if (!items->empty()) next = render_async(items->front());

@@ -14,6 +14,7 @@
 
 #include "tripsim/base/background_loop.h"
 #include "tripsim/base/clock.h"
+#include "tripsim/base/worker_pool.h"
 #include "tripsim/notify/mailer.h"
 #include "tripsim/render/email.h"
 #include "tripsim/store/store.h"
@@ -58,7 +59,10 @@ class OutboxWorker {
   Mailer& mailer_;
   const Clock& clock_;
   const OutboxOptions options_;
-  BackgroundLoop loop_;
+  // Renders the next email while the loop sends one: one thread for the worker's life, so that
+  // the renderer's compiled templates and date formatters (kept per thread) are kept too.
+  WorkerPool renderer_;
+  BackgroundLoop loop_;  // after renderer_: stops before it
 };
 
 }  // namespace tripsim::notify

@@ -104,7 +104,7 @@ Status CountNewRows(Db& db, int64_t day, const std::string& partner_id, const Ne
 // The counters of the rows a transaction inserts, added up in memory and written once, just
 // before its commit (GroupCommitWriter::Deferred). A batch's bookings are of one day and mostly
 // of one partner: the one counter row they all add to is written once a batch, not once a
-// booking (a twelfth of the writer's instructions per booking, bench/writer_cost).
+// booking (9 % of the writer's instructions per booking, bench/writer_cost).
 class NewRowCounters final : public GroupCommitWriter::Deferred {
  public:
   // Counts `n` on `day` for `partner_id`, as the running job's.
