@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <exception>
 #include <future>
 #include <map>
 #include <memory>
@@ -58,8 +59,8 @@ int OutboxWorker::RunOnce() {
     return 0;
   }
   // The next email is rendered on the renderer's thread while this one is sent and its outcome
-  // committed. Sending stays one at a time, each outcome
-  // durable before the next email goes out: a crash leaves at most one sent email unrecorded.
+  // committed. Sending stays one at a time, each outcome durable before the next email goes
+  // out: a crash leaves at most one sent email unrecorded.
   std::map<std::string, Result<domain::Partner>> partners;  // the batch's senders, read once
   auto render_async = [&](const store::OutboxItem& item) {
     const std::string& id = item.booking.partner_id;
@@ -68,7 +69,11 @@ int OutboxWorker::RunOnce() {
     auto rendered = std::make_shared<std::promise<Result<render::Email>>>();
     std::future<Result<render::Email>> email = rendered->get_future();
     renderer_.Post([this, &item, &partner = it->second, now = clock_.NowMillis(), rendered] {
-      rendered->set_value(Render(item, partner, now));
+      try {
+        rendered->set_value(Render(item, partner, now));
+      } catch (...) {  // handed to the sender, as std::async would
+        rendered->set_exception(std::current_exception());
+      }
     });
     return email;
   };
