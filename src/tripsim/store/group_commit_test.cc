@@ -87,52 +87,6 @@ TEST(GroupCommitWriter, AFailedJobLargerThanItsInMemoryJournalIsUndoneWhole) {
   std::filesystem::remove_all(dir);
 }
 
-// SQLite may roll the whole transaction back when a statement fails for want of disk space,
-// memory or I/O. The jobs of the batch before the failing one are then undone and must not be
-// reported written; the jobs after it must still be written, and reported so.
-TEST(GroupCommitWriter, ATransactionRolledBackUnderAJobFailsTheJobsItUndidAndNoOthers) {
-  auto dir = std::filesystem::temp_directory_path() / ("tripsim-gc-" + NewId(""));
-  std::filesystem::create_directories(dir);
-  std::vector<Status> results(6);
-  {
-    Db db = Db::Open((dir / "t.db").string(), true).value();
-    ASSERT_TRUE(db.Exec("CREATE TABLE t (k INTEGER PRIMARY KEY)").ok());
-    GroupCommitWriter writer(std::move(db), 64);
-    // The first job holds the writer until jobs 1-5 are queued, so that they make one batch.
-    std::promise<void> running, queued;
-    std::shared_future<void> go = queued.get_future().share();
-    writer.SubmitAsync(
-        [&running, go](Db&) -> Status {
-          running.set_value();
-          go.wait();
-          return Status::Ok();
-        },
-        [&](Status s) { results[0] = std::move(s); });
-    running.get_future().wait();
-    for (int i = 1; i <= 5; ++i) {
-      writer.SubmitAsync(
-          [i](Db& d) -> Status {
-            TRIPSIM_RETURN_IF_ERROR(d.Exec("INSERT INTO t VALUES (" + std::to_string(i) + ")"));
-            if (i != 3) return Status::Ok();
-            // What SQLite does on its own after SQLITE_FULL in some cases.
-            TRIPSIM_RETURN_IF_ERROR(d.Exec("ROLLBACK"));
-            return Unavailable("database or disk is full");
-          },
-          [&, i](Status s) { results[static_cast<size_t>(i)] = std::move(s); });
-    }
-    queued.set_value();
-  }  // the writer finishes every job before it stops
-  EXPECT_TRUE(results[0].ok());
-  for (int i : {1, 2, 3})
-    EXPECT_EQ(results[static_cast<size_t>(i)].code(), ErrorCode::kUnavailable) << i;
-  for (int i : {4, 5}) EXPECT_TRUE(results[static_cast<size_t>(i)].ok()) << i;
-  Db db = Db::Open((dir / "t.db").string(), false).value();
-  Stmt s = db.Prepare("SELECT group_concat(k) FROM (SELECT k FROM t ORDER BY k)").value();
-  ASSERT_EQ(s.Step(), Stmt::kRow);
-  EXPECT_EQ(s.Text(0), "4,5");
-  std::filesystem::remove_all(dir);
-}
-
 // A Deferred that adds up the keys its jobs report and writes their sum once a transaction, as
 // the store's dashboard counters do.
 class Tally final : public GroupCommitWriter::Deferred {
@@ -158,8 +112,9 @@ class Tally final : public GroupCommitWriter::Deferred {
 };
 
 // One batch of jobs 1-5 behind a first job that holds the writer until they are all queued.
-// Job `k` inserts k into t and reports it to `tally`; `job` may then fail it.
-std::vector<Status> RunOneBatch(GroupCommitWriter& writer, Tally& tally,
+// Job `k` inserts k into t and reports it to `tally` (the writer's Deferred) when there is one;
+// `job` may then fail it. Returns once every job of the batch is answered.
+std::vector<Status> RunOneBatch(GroupCommitWriter& writer, Tally* tally,
                                 const std::function<Status(Db&, int)>& job) {
   std::vector<Status> results(6);
   std::promise<void> running, queued, done;
@@ -174,9 +129,9 @@ std::vector<Status> RunOneBatch(GroupCommitWriter& writer, Tally& tally,
   running.get_future().wait();
   for (int i = 1; i <= 5; ++i) {
     writer.SubmitAsync(
-        [i, &tally, &job](Db& d) -> Status {
+        [i, tally, &job](Db& d) -> Status {
           TRIPSIM_RETURN_IF_ERROR(d.Exec("INSERT INTO t VALUES (" + std::to_string(i) + ")"));
-          tally.Add(i);
+          if (tally != nullptr) tally->Add(i);
           return job(d, i);
         },
         [&, i](Status s) {
@@ -194,78 +149,76 @@ std::string Column(Db& db, const std::string& sql) {
   return s.Step() == Stmt::kRow ? s.Text(0) : "no row";
 }
 
-struct TallyStore {
-  TallyStore() : dir(std::filesystem::temp_directory_path() / ("tripsim-gc-" + NewId(""))) {
+// A scratch database with the tables of the tests below: t (the jobs' rows) and totals (a
+// Tally's sums).
+struct ScratchStore {
+  ScratchStore() : dir(std::filesystem::temp_directory_path() / ("tripsim-gc-" + NewId(""))) {
     std::filesystem::create_directories(dir);
     Db db = Db::Open(path(), true).value();
     EXPECT_TRUE(db.Exec("CREATE TABLE t (k INTEGER PRIMARY KEY); CREATE TABLE totals (n);").ok());
   }
-  ~TallyStore() { std::filesystem::remove_all(dir); }
+  ~ScratchStore() { std::filesystem::remove_all(dir); }
   std::string path() const { return (dir / "t.db").string(); }
 
   const std::filesystem::path dir;
 };
 
+// SQLite may roll the whole transaction back when a statement fails for want of disk space,
+// memory or I/O. The jobs of the batch before the failing one are then undone and must not be
+// reported written; the jobs after it must still be written, and reported so. The deferred
+// work of the jobs it undid goes with them; the jobs after it count in their own transaction.
+TEST(GroupCommitWriter, ATransactionRolledBackUnderAJobFailsTheJobsItUndidAndNoOthers) {
+  ScratchStore store;
+  Tally tally;
+  GroupCommitWriter writer(Db::Open(store.path(), false).value(), 64, &tally);
+  std::vector<Status> results = RunOneBatch(writer, &tally, [](Db& d, int i) -> Status {
+    if (i != 3) return Status::Ok();
+    // What SQLite does on its own after SQLITE_FULL in some cases.
+    TRIPSIM_RETURN_IF_ERROR(d.Exec("ROLLBACK"));
+    return Unavailable("database or disk is full");
+  });
+  EXPECT_TRUE(results[0].ok());
+  for (int i : {1, 2, 3})
+    EXPECT_EQ(results[static_cast<size_t>(i)].code(), ErrorCode::kUnavailable) << i;
+  for (int i : {4, 5}) EXPECT_TRUE(results[static_cast<size_t>(i)].ok()) << i;
+  Db db = Db::Open(store.path(), false).value();
+  EXPECT_EQ(Column(db, "SELECT group_concat(k) FROM (SELECT k FROM t ORDER BY k)"), "4,5");
+  EXPECT_EQ(Column(db, "SELECT group_concat(n) FROM totals"), "9");
+}
+
 // The deferred work of a batch is what its kept jobs left: a job rolled back to its savepoint
 // leaves nothing, and the batch writes its sum once.
 TEST(GroupCommitWriter, DeferredWorkCountsTheKeptJobsOnceABatch) {
-  TallyStore store;
+  ScratchStore store;
   Tally tally;
-  std::vector<Status> results;
-  {
-    GroupCommitWriter writer(Db::Open(store.path(), false).value(), 64, &tally);
-    results = RunOneBatch(writer, tally, [](Db&, int i) -> Status {
-      return i == 2 ? InvalidArgument("refused") : Status::Ok();
-    });
-  }
+  GroupCommitWriter writer(Db::Open(store.path(), false).value(), 64, &tally);
+  std::vector<Status> results = RunOneBatch(writer, &tally, [](Db&, int i) -> Status {
+    return i == 2 ? InvalidArgument("refused") : Status::Ok();
+  });
   for (int i = 0; i <= 5; ++i) EXPECT_EQ(results[static_cast<size_t>(i)].ok(), i != 2) << i;
   Db db = Db::Open(store.path(), false).value();
   EXPECT_EQ(Column(db, "SELECT group_concat(k) FROM (SELECT k FROM t ORDER BY k)"), "1,3,4,5");
   EXPECT_EQ(Column(db, "SELECT group_concat(n) FROM totals"), "13");
 }
 
-// When SQLite rolls the transaction back under a job, the deferred work of the jobs it undid
-// goes with them; the jobs after it count in their own transaction.
-TEST(GroupCommitWriter, DeferredWorkOfATransactionRolledBackWholeIsForgotten) {
-  TallyStore store;
-  Tally tally;
-  std::vector<Status> results;
-  {
-    GroupCommitWriter writer(Db::Open(store.path(), false).value(), 64, &tally);
-    results = RunOneBatch(writer, tally, [](Db& d, int i) -> Status {
-      if (i != 3) return Status::Ok();
-      TRIPSIM_RETURN_IF_ERROR(d.Exec("ROLLBACK"));
-      return Unavailable("database or disk is full");
-    });
-  }
-  for (int i : {1, 2, 3}) EXPECT_FALSE(results[static_cast<size_t>(i)].ok()) << i;
-  for (int i : {0, 4, 5}) EXPECT_TRUE(results[static_cast<size_t>(i)].ok()) << i;
-  Db db = Db::Open(store.path(), false).value();
-  EXPECT_EQ(Column(db, "SELECT group_concat(k) FROM (SELECT k FROM t ORDER BY k)"), "4,5");
-  EXPECT_EQ(Column(db, "SELECT group_concat(n) FROM totals"), "9");
-}
-
 // Deferred work that cannot be written fails its batch, as a failed COMMIT does: nothing of the
 // batch stays, and every job of it is told.
 TEST(GroupCommitWriter, DeferredWorkThatFailsFailsItsBatchAndWritesNothing) {
-  TallyStore store;
+  ScratchStore store;
   Tally tally;
-  std::vector<Status> results;
-  {
-    GroupCommitWriter writer(Db::Open(store.path(), false).value(), 64, &tally);
-    results = RunOneBatch(writer, tally, [&tally](Db&, int) -> Status {
-      tally.fail_flush = true;
-      return Status::Ok();
-    });
-    tally.fail_flush = false;
-    EXPECT_TRUE(writer
-                    .Submit([&tally](Db& d) -> Status {
-                      TRIPSIM_RETURN_IF_ERROR(d.Exec("INSERT INTO t VALUES (6)"));
-                      tally.Add(6);
-                      return Status::Ok();
-                    })
-                    .ok());
-  }
+  GroupCommitWriter writer(Db::Open(store.path(), false).value(), 64, &tally);
+  std::vector<Status> results = RunOneBatch(writer, &tally, [&tally](Db&, int) -> Status {
+    tally.fail_flush = true;
+    return Status::Ok();
+  });
+  tally.fail_flush = false;
+  EXPECT_TRUE(writer
+                  .Submit([&tally](Db& d) -> Status {
+                    TRIPSIM_RETURN_IF_ERROR(d.Exec("INSERT INTO t VALUES (6)"));
+                    tally.Add(6);
+                    return Status::Ok();
+                  })
+                  .ok());
   EXPECT_TRUE(results[0].ok());
   for (int i = 1; i <= 5; ++i) {
     EXPECT_EQ(results[static_cast<size_t>(i)].code(), ErrorCode::kUnavailable) << i;
@@ -277,7 +230,7 @@ TEST(GroupCommitWriter, DeferredWorkThatFailsFailsItsBatchAndWritesNothing) {
 
 // Every job is answered, in the order it was submitted, batch after batch.
 TEST(GroupCommitWriter, JobsAreAnsweredInTheirOrder) {
-  TallyStore store;
+  ScratchStore store;
   std::vector<int> answered;
   {
     GroupCommitWriter writer(Db::Open(store.path(), false).value(), 8);
