@@ -5,6 +5,7 @@
 // Usage: build/bench/render_bench [Google Benchmark flags]
 #include <benchmark/benchmark.h>
 
+#include "sample_booking.h"
 #include "tripsim/render/email.h"
 #include "tripsim/render/names.h"
 #include "tripsim/render/qr.h"
@@ -12,36 +13,11 @@
 namespace tripsim {
 namespace {
 
-domain::Booking OneCodeBooking(std::string locale) {
-  domain::Booking b;
-  b.id = "bk_bench";
-  b.request.departure_date = "2026-07-15";
-  b.request.first_name = "Ada";
-  b.request.locale = std::move(locale);
-  domain::PromoCode p;
-  p.code = "K7Q2-M9XD-4TPA";
-  p.destination = "FR";
-  p.package =
-      domain::Package{"fr-5gb-30d", "France 5 GB", "sample", {"FR"},
-                      "",           5120,          30,       domain::PackageType::kDataLimited,
-                      {450, "EUR"}, {990, "EUR"},  false};
-  b.promo_codes.push_back(p);
-  return b;
-}
-
 void BM_RenderEmail(benchmark::State& state, const char* locale) {
-  const domain::Booking b = OneCodeBooking(locale);
-  domain::Message m;
-  m.id = "msg_bench";
-  m.recipient = "ada@example.com";
+  const domain::Booking b = bench::SampleBooking(locale);
+  const domain::Message m = bench::SampleMessage();
   for (auto _ : state) {
-    auto email = render::RenderEmail({.booking = b,
-                                      .message = m,
-                                      .public_url = "https://esim.example.com",
-                                      .sender_name = "Bench Travel",
-                                      .from_address = "noreply@esim.example.com",
-                                      .reply_to = "",
-                                      .now_millis = 0});
+    auto email = render::RenderEmail(bench::SampleEmailInput(b, m));
     if (!email.ok()) state.SkipWithError("render failed");
     benchmark::DoNotOptimize(email);
   }

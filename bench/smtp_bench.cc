@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "sample_booking.h"
 #include "tripsim/notify/mailer.h"
 #include "tripsim/render/email.h"
 
@@ -15,29 +16,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   int n = argc > 2 ? std::atoi(argv[2]) : 500;
-  domain::Booking b;
-  b.id = "bk_bench";
-  b.request.departure_date = "2026-07-15";
-  b.request.first_name = "Ada";
-  domain::PromoCode p;
-  p.code = "K7Q2-M9XD-4TPA";
-  p.destination = "FR";
-  p.package =
-      domain::Package{"fr-5gb-30d", "France 5 GB", "sample", {"FR"},
-                      "",           5120,          30,       domain::PackageType::kDataLimited,
-                      {450, "EUR"}, {990, "EUR"},  false};
-  b.promo_codes.push_back(p);
-  domain::Message m;
-  m.id = "msg_bench";
-  m.recipient = "ada@example.com";
+  const domain::Booking b = bench::SampleBooking();
+  const domain::Message m = bench::SampleMessage();
   auto render_start = std::chrono::steady_clock::now();
-  auto email = render::RenderEmail({.booking = b,
-                                    .message = m,
-                                    .public_url = "https://esim.example.com",
-                                    .sender_name = "Bench Travel",
-                                    .from_address = "noreply@esim.example.com",
-                                    .reply_to = "",
-                                    .now_millis = 0});
+  auto email = render::RenderEmail(bench::SampleEmailInput(b, m));
   double render_us =
       std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - render_start)
           .count();
