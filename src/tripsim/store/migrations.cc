@@ -637,7 +637,7 @@ INSERT INTO catalog_version (id, version) VALUES (1, 1);
 )sql";
 
 // SQLite: new bookings, promo codes and messages are counted by the statements that insert
-// them (sqlite_store.cc, CountNewRows), not by a trigger per row: the three triggers were a
+// them (sqlite/new_row_counters.cc), not by a trigger per row: the three triggers were a
 // third of a booking's cost in the writer (bench/writer_cost). Changes of status are still
 // counted by triggers. PostgreSQL keeps its triggers.
 constexpr std::string_view kV9Sqlite = R"sql(
@@ -649,7 +649,7 @@ DROP TRIGGER stats_message_created;
 // SQLite: a revision per booking, moved by every later change of the booking, its promo codes
 // or its messages, whoever writes the file (a server's answer cache is checked against it).
 // Updates and deletions move it by trigger; a message added to an existing booking moves it
-// in the statement that adds it (sqlite_store.cc, InsertMessage): an insert trigger would
+// in the statement that adds it (sqlite/booking_rows.cc, InsertMessage): an insert trigger would
 // cost every new booking a statement journal.
 constexpr std::string_view kV10Sqlite = R"sql(
 ALTER TABLE bookings ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
