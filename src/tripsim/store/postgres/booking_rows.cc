@@ -3,7 +3,6 @@
 #include <unordered_map>
 
 #include "tripsim/base/ids.h"
-#include "tripsim/store/postgres/postgres_store_impl.h"
 #include "tripsim/store/row_codec.h"
 
 namespace tripsim::store::pg {

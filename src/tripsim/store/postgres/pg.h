@@ -186,4 +186,7 @@ class Pool {
   size_t connecting_ GUARDED_BY(mu_) = 0;        // being opened
 };
 
+// A column list as a string, to build a statement's text from.
+inline std::string Cols(std::string_view columns) { return std::string(columns); }
+
 }  // namespace tripsim::store::pg

@@ -31,9 +31,6 @@ namespace tripsim::store::pg {
 // How often Tx runs a transaction that fails with a serialization failure or a deadlock.
 constexpr int kTransactionAttempts = 5;
 
-// A column list as a string, to build a statement's text from.
-inline std::string Cols(std::string_view columns) { return std::string(columns); }
-
 class PostgresStore final : public Store {
  public:
   // Opens no connection itself; the pool opens them on first use (or all at once in the
