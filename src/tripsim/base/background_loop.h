@@ -14,9 +14,6 @@
 #include <string>
 #include <thread>
 
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include "tripsim/base/mutex.h"
 #include "tripsim/base/thread_name.h"
 
@@ -24,9 +21,8 @@ namespace tripsim {
 
 class BackgroundLoop {
  public:
-  // `name` names the thread (NameThisThread). A positive `nice` lowers this thread's
-  // scheduling priority (Linux niceness of the thread alone), so that background work yields
-  // the CPU to request threads at peaks.
+  // `name` names the thread (NameThisThread); a positive `nice` lowers its priority
+  // (NiceThisThread).
   BackgroundLoop(std::string name, std::chrono::milliseconds idle, std::function<int()> step,
                  int nice = 0)
       : name_(std::move(name)), idle_(idle), step_(std::move(step)), nice_(nice) {}
@@ -37,7 +33,7 @@ class BackgroundLoop {
   void Start() {
     thread_ = std::thread([this] {
       NameThisThread(name_);
-      if (nice_ > 0) (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), nice_);
+      NiceThisThread(nice_);
       for (;;) {
         int done = step_();
         MutexLock lock(mu_);

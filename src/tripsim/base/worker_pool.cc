@@ -6,10 +6,11 @@
 
 namespace tripsim {
 
-WorkerPool::WorkerPool(const std::string& name, int threads) {
+WorkerPool::WorkerPool(const std::string& name, int threads, int nice) {
   for (int i = 0; i < std::max(1, threads); ++i) {
-    threads_.emplace_back([this, thread_name = name + "-" + std::to_string(i)] {
+    threads_.emplace_back([this, nice, thread_name = name + "-" + std::to_string(i)] {
       NameThisThread(thread_name);
+      NiceThisThread(nice);
       Loop();
     });
   }

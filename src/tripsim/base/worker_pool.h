@@ -3,6 +3,7 @@
 // on a network thread.
 //
 //   WorkerPool pool("worker", 64);  // threads named worker-0 ... worker-63
+//   WorkerPool background("render", 1, /*nice=*/10);  // a thread that yields at peaks
 //   pool.Post([] { ... });
 //   pool.Stop();  // runs every task posted before, then joins
 #pragma once
@@ -19,7 +20,8 @@ namespace tripsim {
 
 class WorkerPool {
  public:
-  WorkerPool(const std::string& name, int threads);
+  // A positive `nice` lowers the threads' priority (NiceThisThread).
+  WorkerPool(const std::string& name, int threads, int nice = 0);
   ~WorkerPool() { Stop(); }
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;

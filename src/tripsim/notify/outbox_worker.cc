@@ -1,8 +1,5 @@
 #include "tripsim/notify/outbox_worker.h"
 
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <exception>
 #include <future>
@@ -39,14 +36,11 @@ OutboxWorker::OutboxWorker(store::Store& store, Mailer& mailer, const Clock& clo
       mailer_(mailer),
       clock_(clock),
       options_(std::move(options)),
-      renderer_("outbox-render", 1),
       // Rendering emails (QR codes, MIME) is the heaviest background work: at a booking peak it
       // yields the CPU to partner requests, and catches up when they calm down.
+      renderer_("outbox-render", 1, kNice),
       loop_(
-          "outbox", options_.poll, [this] { return RunOnce(); }, kNice) {
-  // The renderer's first task, before any email: its thread yields as the loop's does.
-  renderer_.Post([] { (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kNice); });
-}
+          "outbox", options_.poll, [this] { return RunOnce(); }, kNice) {}
 
 OutboxWorker::~OutboxWorker() { Stop(); }
 
